@@ -1,0 +1,59 @@
+# blockchain-c: one program per chapter, all built by mk/chapter.mk.
+#   make            build every chapter        make ch03        build one chapter
+#   make check      all tests, docs-check      make check SANITIZE=1   the same under ASan+UBSan
+#   make bench      benchmarks                 make diff        regenerate docs/diffs/
+#   make demo       the chapter 7 network scenario
+CHAPTERS := $(notdir $(wildcard chapters/[0-9][0-9]-*))
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+BUILD ?= build-san
+else
+BUILD ?= build
+endif
+SUB = $(MAKE) --no-print-directory -f mk/chapter.mk BUILD=$(BUILD) SANITIZE=$(SANITIZE)
+
+.PHONY: all deps common check bench demo diff docs-check docs-update clean $(CHAPTERS)
+
+all: $(CHAPTERS)
+
+deps:
+	@sh mk/deps.sh
+
+common: deps
+	@$(SUB) CH=common all tests
+
+$(CHAPTERS): common
+	@$(SUB) CH=$@ all tests
+
+# 'make ch03' builds chapters/03-*.
+ch%: common
+	@$(SUB) CH=$(notdir $(wildcard chapters/$*-*)) all tests
+
+# Every runner runs even when an earlier one fails; the summary adds up their CUnit counts.
+check: all
+	@rm -f $(BUILD)/*/results; status=0; \
+	for ch in common $(CHAPTERS); do \
+	    echo "== tests: $$ch"; \
+	    $(SUB) CH=$$ch check || status=1; \
+	done; \
+	echo "== docs-check"; sh tools/docs.sh check || status=1; \
+	sh tools/summary.sh $(BUILD)/*/results || status=1; \
+	exit $$status
+
+bench: all
+	@for ch in $(CHAPTERS); do $(SUB) CH=$$ch bench || exit 1; done
+
+demo: all
+	@bash demo/run.sh
+
+diff:
+	@sh tools/docs.sh diff
+
+docs-check:
+	@sh tools/docs.sh check
+
+docs-update:
+	@sh tools/docs.sh update
+
+clean:
+	rm -rf build build-san

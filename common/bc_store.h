@@ -1,0 +1,42 @@
+/* bc_store.h: a key-value file on GDBM (first used in chapter 3).
+ * Keys are a one-byte prefix ('l' tip, 'b' block, 'c' unspent outputs) and an optional body,
+ * values are GBytes. One writer or many readers at a time: GDBM locks the file, and a second
+ * process gets BC_ERROR_LOCKED instead of waiting or corrupting it. */
+#pragma once
+#include <glib.h>
+
+typedef struct BcStore BcStore;
+
+typedef enum {
+    BC_STORE_READ,   /* existing file, shared read lock */
+    BC_STORE_WRITE,  /* existing file, exclusive lock */
+    BC_STORE_CREATE, /* new file; BC_ERROR_EXISTS when PATH is already there */
+} BcStoreMode;
+
+/* Opens PATH. Errors: BC_ERROR_NOT_FOUND (no file, READ/WRITE), BC_ERROR_EXISTS (CREATE),
+ * BC_ERROR_LOCKED (another process has it), BC_ERROR_CORRUPT (not a GDBM file, truncated),
+ * BC_ERROR_IO. A file that fails to open is left untouched. */
+BcStore *bc_store_open(const gchar *path, BcStoreMode mode, GError **error);
+void bc_store_close(BcStore *store);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(BcStore, bc_store_close)
+
+gboolean bc_store_exists(const gchar *path);
+
+/* The value under PREFIX+KEY, or NULL with BC_ERROR_NOT_FOUND when there is none. */
+GBytes *bc_store_get(BcStore *store, char prefix, const void *key, gsize key_len, GError **error);
+gboolean bc_store_contains(BcStore *store, char prefix, const void *key, gsize key_len);
+gboolean bc_store_put(BcStore *store, char prefix, const void *key, gsize key_len, GBytes *value,
+                      GError **error);
+/* Deleting a missing key is not an error. */
+gboolean bc_store_delete(BcStore *store, char prefix, const void *key, gsize key_len,
+                         GError **error);
+
+/* Calls FUNC for every key with PREFIX (KEY without the prefix byte). FUNC returns FALSE to
+ * stop early. Do not put or delete while iterating: collect the keys first. */
+typedef gboolean (*BcStoreFunc)(const guint8 *key, gsize key_len, GBytes *value,
+                                gpointer user_data);
+gboolean bc_store_foreach(BcStore *store, char prefix, BcStoreFunc func, gpointer user_data,
+                          GError **error);
+
+/* Flushes to disk: called after each complete update, so a crash loses at most the last one. */
+gboolean bc_store_sync(BcStore *store, GError **error);

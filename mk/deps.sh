@@ -1,0 +1,26 @@
+#!/bin/sh
+# Checks that the libraries every chapter links with are installed. As root it installs what
+# is missing with apt-get; otherwise it prints the exact command and fails.
+set -u
+PACKAGES="libglib2.0-dev libgdbm-dev nettle-dev libcunit1-dev pkg-config"
+missing=""
+command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"
+if [ -z "$missing" ]; then
+    for pc in glib-2.0 gio-2.0 nettle hogweed cunit; do
+        pkg-config --exists "$pc" 2>/dev/null || missing="$missing $pc"
+    done
+fi
+[ -f /usr/include/gdbm.h ] || missing="$missing gdbm"
+[ -z "$missing" ] && exit 0
+
+echo "deps: missing:$missing" >&2
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "deps: installing $PACKAGES" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq $PACKAGES >/dev/null && exit 0
+    echo "deps: apt-get failed" >&2
+    exit 1
+fi
+echo "deps: run this, then try again:" >&2
+echo "    sudo apt-get install -y $PACKAGES" >&2
+exit 1

@@ -1,0 +1,87 @@
+/* test_args.c: both option styles, and every way a command line can be wrong. */
+#include "bc_args.h"
+#include "bc_error.h"
+#include "bc_test.h"
+
+typedef struct {
+    const gchar *from;
+    gint64 amount;
+    gboolean mine;
+} SendArgs;
+
+static gboolean parse(SendArgs *a, GError **error, gboolean *help, ...)
+{
+    const BcOption options[] = {
+        {"from", BC_OPT_STRING, &a->from, "ADDRESS", "sender", TRUE, 0, 0},
+        {"amount", BC_OPT_INT, &a->amount, "N", "coins", FALSE, 1, 1000},
+        {"mine", BC_OPT_FLAG, &a->mine, NULL, "mine at once", FALSE, 0, 0},
+        {NULL},
+    };
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_ptr_array_add(argv, "send");
+    va_list ap;
+    va_start(ap, help);
+    const gchar *s;
+    while ((s = va_arg(ap, const gchar *)) != NULL)
+        g_ptr_array_add(argv, (gpointer)s);
+    va_end(ap);
+    *a = (SendArgs){0};
+    return bc_args_parse((int)argv->len, (char **)argv->pdata, options, help, error);
+}
+
+static void test_both_styles(void)
+{
+    SendArgs a;
+    gboolean help;
+    CU_ASSERT_TRUE(parse(&a, NULL, &help, "-from", "A", "-amount", "5", "-mine", NULL));
+    CU_ASSERT_STRING_EQUAL(a.from, "A");
+    CU_ASSERT_EQUAL(a.amount, 5);
+    CU_ASSERT_TRUE(a.mine);
+    CU_ASSERT_TRUE(parse(&a, NULL, &help, "--from=B", "--amount", "7", NULL));
+    CU_ASSERT_STRING_EQUAL(a.from, "B");
+    CU_ASSERT_EQUAL(a.amount, 7);
+    CU_ASSERT_FALSE(a.mine);
+    CU_ASSERT_TRUE(parse(&a, NULL, &help, "--help", NULL));
+    CU_ASSERT_TRUE(help);
+}
+
+/* A macro, not a function: the parse must run before ERROR is read. */
+#define expect_error(call, error)                                                                \
+    do {                                                                                         \
+        gboolean ok_ = (call);                                                                   \
+        CU_ASSERT_FALSE(ok_);                                                                    \
+        CU_ASSERT_TRUE(g_error_matches((error), BC_ERROR, BC_ERROR_INVALID_ARGUMENT));            \
+    } while (0)
+
+static void test_errors(void)
+{
+    SendArgs a;
+    gboolean help;
+    GError *error = NULL;
+    expect_error(parse(&a, &error, &help, "-from", "A", "-bogus", NULL), error);
+    g_clear_error(&error);
+    expect_error(parse(&a, &error, &help, "-from", NULL), error);
+    g_clear_error(&error);
+    expect_error(parse(&a, &error, &help, "-amount", "3", NULL), error); /* -from missing */
+    g_clear_error(&error);
+    expect_error(parse(&a, &error, &help, "-from", "A", "-amount", "0", NULL), error);
+    g_clear_error(&error);
+    expect_error(parse(&a, &error, &help, "-from", "A", "-amount", "12x", NULL), error);
+    g_clear_error(&error);
+    expect_error(parse(&a, &error, &help, "-from", "A", "-from", "B", NULL), error);
+    g_clear_error(&error);
+    expect_error(parse(&a, &error, &help, "-from", "A", "stray", NULL), error);
+    g_clear_error(&error);
+    expect_error(parse(&a, &error, &help, "-from", "A", "-mine=yes", NULL), error);
+    g_clear_error(&error);
+}
+
+void test_args_register(void)
+{
+    static const BcTest tests[] = {
+        {"both option styles", test_both_styles},
+        {"bad command lines", test_errors},
+        {NULL, NULL},
+    };
+    bc_test_add_suite("common/args", NULL, NULL, tests);
+}

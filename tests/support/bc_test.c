@@ -1,0 +1,100 @@
+/* bc_test.c: temporary directories, running the real binary, suite registration. */
+#include "bc_test.h"
+
+#include <glib/gstdio.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+/* Set by the generated suites.c of each chapter. */
+extern const char *const bc_test_binary;
+
+void bc_test_add_suite(const gchar *name, CU_SetUpFunc setup, CU_TearDownFunc teardown,
+                       const BcTest *tests)
+{
+    CU_pSuite suite = CU_add_suite_with_setup_and_teardown(name, NULL, NULL, setup, teardown);
+    g_assert(suite != NULL);
+    for (const BcTest *t = tests; t->name != NULL; t++)
+        g_assert(CU_add_test(suite, t->name, t->func) != NULL);
+}
+
+gchar *bc_test_tmpdir(void)
+{
+    g_autoptr(GError) error = NULL;
+    gchar *dir = g_dir_make_tmp("bc-test-XXXXXX", &error);
+    g_assert_no_error(error);
+    return dir;
+}
+
+static void remove_tree(const gchar *path)
+{
+    if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
+        g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+        const gchar *name;
+        while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+            g_autofree gchar *child = g_build_filename(path, name, NULL);
+            remove_tree(child);
+        }
+        g_rmdir(path);
+    } else {
+        g_unlink(path);
+    }
+}
+
+void bc_test_tmpdir_remove(const gchar *dir)
+{
+    if (dir != NULL)
+        remove_tree(dir);
+}
+
+void bc_run_clear(BcRun *run)
+{
+    g_clear_pointer(&run->out, g_free);
+    g_clear_pointer(&run->err, g_free);
+}
+
+BcRun bc_test_runv(const gchar *dir, const gchar *const *env, const gchar *const *args)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (gpointer)bc_test_binary);
+    for (gsize i = 0; args[i] != NULL; i++)
+        g_ptr_array_add(argv, (gpointer)args[i]);
+    g_ptr_array_add(argv, NULL);
+
+    g_auto(GStrv) envp = g_get_environ();
+    for (gsize i = 0; env != NULL && env[i] != NULL; i++) {
+        g_auto(GStrv) kv = g_strsplit(env[i], "=", 2);
+        envp = g_environ_setenv(envp, kv[0], kv[1] != NULL ? kv[1] : "", TRUE);
+    }
+
+    BcRun run = {0};
+    gint wait_status = 0;
+    g_autoptr(GError) error = NULL;
+    gboolean ok = g_spawn_sync(dir, (gchar **)argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
+                               &run.out, &run.err, &wait_status, &error);
+    g_assert_no_error(error);
+    g_assert(ok);
+    run.status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
+    return run;
+}
+
+BcRun bc_test_run(const gchar *dir, const gchar *const *env, ...)
+{
+    g_autoptr(GPtrArray) args = g_ptr_array_new();
+    va_list ap;
+    va_start(ap, env);
+    const gchar *arg;
+    while ((arg = va_arg(ap, const gchar *)) != NULL)
+        g_ptr_array_add(args, (gpointer)arg);
+    va_end(ap);
+    g_ptr_array_add(args, NULL);
+    return bc_test_runv(dir, env, (const gchar *const *)args->pdata);
+}
+
+gchar *bc_test_read_file(const gchar *path, gsize *len)
+{
+    gchar *contents = NULL;
+    if (!g_file_get_contents(path, &contents, len, NULL))
+        return NULL;
+    return contents;
+}
