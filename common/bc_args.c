@@ -10,6 +10,12 @@ static gboolean is_help(const gchar *arg)
     return g_str_equal(arg, "-h") || g_str_equal(arg, "-help") || g_str_equal(arg, "--help");
 }
 
+/* Set by bc_args_dispatch, so error messages can show the whole command to type. */
+static const gchar *program_name(void)
+{
+    return g_get_prgname() != NULL ? g_get_prgname() : "blockchain";
+}
+
 static const BcOption *find_option(const BcOption *options, const gchar *name, gsize len)
 {
     for (const BcOption *o = options; o->name != NULL; o++)
@@ -30,7 +36,8 @@ static gboolean set_value(const BcOption *o, const gchar *text, GError **error)
         if (!g_ascii_string_to_signed(text, 10, o->min, o->max, &n, &local)) {
             g_set_error(error, BC_ERROR, BC_ERROR_INVALID_ARGUMENT,
                         "-%s needs a whole number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT
-                        ", not '%s'", o->name, o->min, o->max, text);
+                        ", not '%s'",
+                        o->name, o->min, o->max, text);
             return FALSE;
         }
         *(gint64 *)o->value = n;
@@ -69,7 +76,8 @@ gboolean bc_args_parse(int argc, char **argv, const BcOption *options, gboolean 
         const BcOption *o = find_option(options, name, name_len);
         if (o == NULL) {
             g_set_error(error, BC_ERROR, BC_ERROR_INVALID_ARGUMENT,
-                        "unknown option '%s' for '%s' (see '%s --help')", arg, argv[0], argv[0]);
+                        "unknown option '%s' for '%s' (see '%s %s --help')", arg, argv[0],
+                        program_name(), argv[0]);
             return FALSE;
         }
         if (seen[o - options]) {
@@ -99,16 +107,17 @@ gboolean bc_args_parse(int argc, char **argv, const BcOption *options, gboolean 
     for (gsize k = 0; k < n_options; k++) {
         if (options[k].required && !seen[k]) {
             g_set_error(error, BC_ERROR, BC_ERROR_INVALID_ARGUMENT,
-                        "'%s' needs -%s %s (see '%s --help')", argv[0], options[k].name,
-                        options[k].arg_name != NULL ? options[k].arg_name : "", argv[0]);
+                        "'%s' needs -%s %s (see '%s %s --help')", argv[0], options[k].name,
+                        options[k].arg_name != NULL ? options[k].arg_name : "", program_name(),
+                        argv[0]);
             return FALSE;
         }
     }
     return TRUE;
 }
 
-void bc_args_print_help(FILE *out, const gchar *program, const gchar *command,
-                        const gchar *summary, const BcOption *options)
+void bc_args_print_help(FILE *out, const gchar *program, const gchar *command, const gchar *summary,
+                        const BcOption *options)
 {
     fprintf(out, "usage: %s %s", program, command);
     for (const BcOption *o = options; o->name != NULL; o++) {
@@ -119,8 +128,8 @@ void bc_args_print_help(FILE *out, const gchar *program, const gchar *command,
     if (options[0].name != NULL)
         fprintf(out, "\noptions (-name and --name both work):\n");
     for (const BcOption *o = options; o->name != NULL; o++) {
-        g_autofree gchar *left = g_strdup_printf("-%s %s", o->name,
-                                                 o->type == BC_OPT_FLAG ? "" : o->arg_name);
+        g_autofree gchar *left =
+            g_strdup_printf("-%s %s", o->name, o->type == BC_OPT_FLAG ? "" : o->arg_name);
         fprintf(out, "  %-22s %s\n", left, o->help);
     }
     fprintf(out, "  %-22s %s\n", "-h, --help", "show this help");
@@ -138,6 +147,7 @@ static void print_commands(FILE *out, const gchar *program, const BcCommand *com
 
 int bc_args_dispatch(const gchar *program, int argc, char **argv, const BcCommand *commands)
 {
+    g_set_prgname(program);
     if (argc < 2) {
         print_commands(stderr, program, commands);
         return 2;

@@ -29,8 +29,8 @@ gboolean bc_args_parse(int argc, char **argv, const BcOption *options, gboolean 
                        GError **error);
 
 /* "usage: PROGRAM COMMAND OPTIONS" and one line per option. */
-void bc_args_print_help(FILE *out, const gchar *program, const gchar *command,
-                        const gchar *summary, const BcOption *options);
+void bc_args_print_help(FILE *out, const gchar *program, const gchar *command, const gchar *summary,
+                        const BcOption *options);
 
 typedef int (*BcCommandFunc)(int argc, char **argv);
 typedef struct {

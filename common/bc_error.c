@@ -3,7 +3,7 @@
 
 #include <stdio.h>
 
-G_DEFINE_QUARK(bc-error-quark, bc_error)
+G_DEFINE_QUARK(bc - error - quark, bc_error)
 
 void bc_print_error(const GError *error)
 {

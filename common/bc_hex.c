@@ -28,8 +28,8 @@ gboolean bc_hex_decode(const gchar *hex, guint8 *out, gsize len, GError **error)
         int hi = g_ascii_xdigit_value(hex[2 * i]);
         int lo = g_ascii_xdigit_value(hex[2 * i + 1]);
         if (hi < 0 || lo < 0) {
-            g_set_error(error, BC_ERROR, BC_ERROR_INVALID_ARGUMENT,
-                        "'%c%c' is not a hex byte", hex[2 * i], hex[2 * i + 1]);
+            g_set_error(error, BC_ERROR, BC_ERROR_INVALID_ARGUMENT, "'%c%c' is not a hex byte",
+                        hex[2 * i], hex[2 * i + 1]);
             return FALSE;
         }
         out[i] = (guint8)(hi << 4 | lo);

@@ -74,8 +74,9 @@ BcStore *bc_store_open(const gchar *path, BcStoreMode mode, GError **error)
         g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "%s is empty, not a valid database", path);
         return NULL;
     }
-    int flags = mode == BC_STORE_READ ? GDBM_READER : mode == BC_STORE_WRITE ? GDBM_WRITER
-                                                                             : GDBM_NEWDB;
+    int flags = mode == BC_STORE_READ    ? GDBM_READER
+                : mode == BC_STORE_WRITE ? GDBM_WRITER
+                                         : GDBM_NEWDB;
     /* XVERIFY checks the file's structure on open; CLOEXEC keeps it out of child processes. */
     flags |= GDBM_CLOEXEC | GDBM_XVERIFY;
     errno = 0;
@@ -117,8 +118,9 @@ GBytes *bc_store_get(BcStore *store, char prefix, const void *key, gsize key_len
     datum value = gdbm_fetch(store->dbf, make_key(buf, prefix, key, key_len));
     if (value.dptr == NULL) {
         if (gdbm_errno == GDBM_ITEM_NOT_FOUND)
-            g_set_error(error, BC_ERROR, BC_ERROR_NOT_FOUND, "no record '%c' of %" G_GSIZE_FORMAT
-                        " key bytes in %s", prefix, key_len, store->path);
+            g_set_error(error, BC_ERROR, BC_ERROR_NOT_FOUND,
+                        "no record '%c' of %" G_GSIZE_FORMAT " key bytes in %s", prefix, key_len,
+                        store->path);
         else
             set_gdbm_error(error, store->path, "read");
         return NULL;
@@ -166,8 +168,8 @@ gboolean bc_store_foreach(BcStore *store, char prefix, BcStoreFunc func, gpointe
     while (key.dptr != NULL) {
         gboolean go_on = TRUE;
         if (key.dsize >= 1 && key.dptr[0] == prefix) {
-            g_autoptr(GBytes) value = bc_store_get(store, prefix, key.dptr + 1,
-                                                   (gsize)key.dsize - 1, error);
+            g_autoptr(GBytes) value =
+                bc_store_get(store, prefix, key.dptr + 1, (gsize)key.dsize - 1, error);
             if (value == NULL) {
                 free(key.dptr);
                 return FALSE;

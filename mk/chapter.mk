@@ -16,6 +16,12 @@ CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE \
           $(shell pkg-config --cflags $(PKGS) cunit) -Icommon -MMD -MP
 LIBS := $(shell pkg-config --libs $(PKGS)) -lgdbm
 TEST_LIBS := $(shell pkg-config --libs cunit)
+# Quiet by default; 'make V=1' shows the full commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
 ifeq ($(SANITIZE),1)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 CFLAGS += $(SAN)
@@ -53,30 +59,35 @@ endif
 
 .PHONY: all tests check bench
 all: $(BIN) $(if $(BIN),,$(COMMON_LIB))
+	@:
 tests: $(BIN) $(if $(TEST_SRC),$(RUNNER))
+	@:
 bench: $(BIN) $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 
 # Runs the suite; the runner writes its counts to $(OUT)/results for the top-level summary.
 check: tests
 	@rm -f $(OUT)/results
-	$(if $(TEST_SRC),BC_TEST_RESULTS=$(OUT)/results $(RUNNER),@echo "$(CH): no tests")
+	$(if $(TEST_SRC),@BC_TEST_RESULTS=$(OUT)/results $(RUNNER),@echo "$(CH): no tests")
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/support -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -Itests/support -c $< -o $@
 
 $(COMMON_LIB): $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BIN): $(CH_OBJ) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $(CH_OBJ) $(COMMON_LIB) $(LIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CH_OBJ) $(COMMON_LIB) $(LIBS)
 
 # Each test_NAME.c defines test_NAME_register(); this generated file calls them all, and
 # tells the tests where the chapter's real binary is.
@@ -90,12 +101,13 @@ $(OUT)/suites.c: $(TEST_SRC) mk/chapter.mk
 	   echo "}"; } > $@
 
 $(OUT)/suites.o: $(OUT)/suites.c
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(RUNNER): $(TEST_OBJ) $(OUT)/suites.o $(SUPPORT_OBJ) $(LIB_OBJ) $(COMMON_LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
 $(OUT)/bench_%: $(BUILD)/tests/$(CH)/bench_%.o $(SUPPORT_OBJ) $(LIB_OBJ) $(COMMON_LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
 -include $(wildcard $(BUILD)/common/*.d $(BUILD)/chapters/$(CH)/*.d $(BUILD)/tests/$(CH)/*.d $(BUILD)/tests/support/*.d)

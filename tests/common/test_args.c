@@ -46,11 +46,11 @@ static void test_both_styles(void)
 }
 
 /* A macro, not a function: the parse must run before ERROR is read. */
-#define expect_error(call, error)                                                                \
-    do {                                                                                         \
-        gboolean ok_ = (call);                                                                   \
-        CU_ASSERT_FALSE(ok_);                                                                    \
-        CU_ASSERT_TRUE(g_error_matches((error), BC_ERROR, BC_ERROR_INVALID_ARGUMENT));            \
+#define expect_error(call, error)                                                                  \
+    do {                                                                                           \
+        gboolean ok_ = (call);                                                                     \
+        CU_ASSERT_FALSE(ok_);                                                                      \
+        CU_ASSERT_TRUE(g_error_matches((error), BC_ERROR, BC_ERROR_INVALID_ARGUMENT));             \
     } while (0)
 
 static void test_errors(void)

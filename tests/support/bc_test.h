@@ -36,17 +36,17 @@ BcRun bc_test_runv(const gchar *dir, const gchar *const *env, const gchar *const
 gchar *bc_test_read_file(const gchar *path, gsize *len);
 
 /* CU_ASSERT-style checks with a message that shows what the binary printed. */
-#define BC_ASSERT_RUN_OK(run)                                                                    \
-    do {                                                                                         \
-        if ((run).status != 0)                                                                   \
-            g_printerr("\n  exit %d\n  stdout: %s\n  stderr: %s\n", (run).status, (run).out,     \
-                       (run).err);                                                               \
-        CU_ASSERT_EQUAL_FATAL((run).status, 0);                                                  \
+#define BC_ASSERT_RUN_OK(run)                                                                      \
+    do {                                                                                           \
+        if ((run).status != 0)                                                                     \
+            g_printerr("\n  exit %d\n  stdout: %s\n  stderr: %s\n", (run).status, (run).out,       \
+                       (run).err);                                                                 \
+        CU_ASSERT_EQUAL_FATAL((run).status, 0);                                                    \
     } while (0)
-#define BC_ASSERT_CONTAINS(haystack, needle)                                                     \
-    do {                                                                                         \
-        gboolean found_ = (haystack) != NULL && strstr((haystack), (needle)) != NULL;             \
-        if (!found_)                                                                             \
-            g_printerr("\n  expected to find \"%s\" in:\n%s\n", (needle), (haystack));           \
-        CU_ASSERT_TRUE(found_);                                                                  \
+#define BC_ASSERT_CONTAINS(haystack, needle)                                                       \
+    do {                                                                                           \
+        gboolean found_ = (haystack) != NULL && strstr((haystack), (needle)) != NULL;              \
+        if (!found_)                                                                               \
+            g_printerr("\n  expected to find \"%s\" in:\n%s\n", (needle), (haystack));             \
+        CU_ASSERT_TRUE(found_);                                                                    \
     } while (0)

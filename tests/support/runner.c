@@ -26,8 +26,8 @@ int main(void)
     if (path != NULL) {
         FILE *f = fopen(path, "w");
         if (f != NULL) {
-            fprintf(f, "%u %u %u %u %u %u\n", suites, suites_failed, tests, tests_failed,
-                    asserts, asserts_failed);
+            fprintf(f, "%u %u %u %u %u %u\n", suites, suites_failed, tests, tests_failed, asserts,
+                    asserts_failed);
             fclose(f);
         }
     }

@@ -1,0 +1,28 @@
+/* main.c: builds a three-block chain in memory and prints it. */
+#include <stdio.h>
+
+#include "bc_hex.h"
+#include "blockchain.h"
+
+static void print_block(const Block *block)
+{
+    g_autofree gchar *prev = bc_hex_encode(block->prev_hash, BC_HASH_LEN);
+    g_autofree gchar *hash = bc_hex_encode(block->hash, BC_HASH_LEN);
+    gsize len = 0;
+    const gchar *data = g_bytes_get_data(block->data, &len);
+    printf("Prev. hash: %s\n", prev);
+    printf("Data: %.*s\n", (int)len, data);
+    printf("Hash: %s\n", hash);
+    printf("\n");
+}
+
+int main(void)
+{
+    g_autoptr(Blockchain) bc = blockchain_new();
+    blockchain_add_block(bc, "Send 1 BTC to Ivan");
+    blockchain_add_block(bc, "Send 2 more BTC to Ivan");
+
+    for (guint i = 0; i < bc->blocks->len; i++)
+        print_block(g_ptr_array_index(bc->blocks, i));
+    return 0;
+}
