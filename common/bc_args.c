@@ -135,6 +135,21 @@ void bc_args_print_help(FILE *out, const gchar *program, const gchar *command, c
     fprintf(out, "  %-22s %s\n", "-h, --help", "show this help");
 }
 
+int bc_args_handle(int argc, char **argv, const BcOption *options, const gchar *summary)
+{
+    gboolean help = FALSE;
+    g_autoptr(GError) error = NULL;
+    if (!bc_args_parse(argc, argv, options, &help, &error)) {
+        bc_print_error(error);
+        return 2;
+    }
+    if (help) {
+        bc_args_print_help(stdout, program_name(), argv[0], summary, options);
+        return 0;
+    }
+    return BC_ARGS_RUN;
+}
+
 static void print_commands(FILE *out, const gchar *program, const BcCommand *commands)
 {
     fprintf(out, "usage: %s COMMAND [OPTIONS]\n\ncommands:\n", program);

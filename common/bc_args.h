@@ -32,6 +32,12 @@ gboolean bc_args_parse(int argc, char **argv, const BcOption *options, gboolean 
 void bc_args_print_help(FILE *out, const gchar *program, const gchar *command, const gchar *summary,
                         const BcOption *options);
 
+/* What every command does first: parse ARGV against OPTIONS, print the help (with SUMMARY) or
+ * the usage error. Returns BC_ARGS_RUN when the command should go on, else its exit code:
+ * 0 after --help, 2 after a usage error. */
+#define BC_ARGS_RUN (-1)
+int bc_args_handle(int argc, char **argv, const BcOption *options, const gchar *summary);
+
 typedef int (*BcCommandFunc)(int argc, char **argv);
 typedef struct {
     const gchar *name;

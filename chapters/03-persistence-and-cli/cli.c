@@ -30,20 +30,14 @@ static int fail(const GError *error)
 static int cmd_addblock(int argc, char **argv)
 {
     const gchar *data = NULL;
-    gboolean help = FALSE;
     const BcOption options[] = {
         {"data", BC_OPT_STRING, &data, "DATA", "what the new block records", TRUE, 0, 0},
         {NULL},
     };
+    int code = bc_args_handle(argc, argv, options, "Mines a new block holding DATA.");
+    if (code != BC_ARGS_RUN)
+        return code;
     g_autoptr(GError) error = NULL;
-    if (!bc_args_parse(argc, argv, options, &help, &error)) {
-        bc_print_error(error);
-        return 2;
-    }
-    if (help) {
-        bc_args_print_help(stdout, PROGRAM, argv[0], "Mines a new block holding DATA.", options);
-        return 0;
-    }
     g_autoptr(Blockchain) bc = open_chain(TRUE, &error);
     if (bc == NULL || !blockchain_add_block(bc, data, &error))
         return fail(error);
@@ -66,17 +60,11 @@ static void print_block(const Block *block)
 
 static int cmd_printchain(int argc, char **argv)
 {
-    gboolean help = FALSE;
     const BcOption options[] = {{NULL}};
+    int code = bc_args_handle(argc, argv, options, "Prints every block, newest first.");
+    if (code != BC_ARGS_RUN)
+        return code;
     g_autoptr(GError) error = NULL;
-    if (!bc_args_parse(argc, argv, options, &help, &error)) {
-        bc_print_error(error);
-        return 2;
-    }
-    if (help) {
-        bc_args_print_help(stdout, PROGRAM, argv[0], "Prints every block, newest first.", options);
-        return 0;
-    }
     g_autoptr(Blockchain) bc = open_chain(FALSE, &error);
     if (bc == NULL)
         return fail(error);
