@@ -14,7 +14,7 @@ PKGS := glib-2.0 gio-2.0 nettle hogweed
 CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE \
           -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 \
           $(shell pkg-config --cflags $(PKGS) cunit) -Icommon -MMD -MP
-LIBS := $(shell pkg-config --libs $(PKGS)) -lgdbm
+LIBS := $(shell pkg-config --libs $(PKGS)) -lgmp -lgdbm
 TEST_LIBS := $(shell pkg-config --libs cunit)
 # Quiet by default; 'make V=1' shows the full commands.
 ifeq ($(V),1)

@@ -2,7 +2,7 @@
 # Checks that the libraries every chapter links with are installed. As root it installs what
 # is missing with apt-get; otherwise it prints the exact command and fails.
 set -u
-PACKAGES="libglib2.0-dev libgdbm-dev nettle-dev libcunit1-dev pkg-config"
+PACKAGES="libglib2.0-dev libgdbm-dev nettle-dev libgmp-dev libcunit1-dev pkg-config"
 missing=""
 command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"
 if [ -z "$missing" ]; then
@@ -11,6 +11,7 @@ if [ -z "$missing" ]; then
     done
 fi
 [ -f /usr/include/gdbm.h ] || missing="$missing gdbm"
+[ -f /usr/include/x86_64-linux-gnu/gmp.h ] || [ -f /usr/include/gmp.h ] || missing="$missing gmp"
 [ -z "$missing" ] && exit 0
 
 echo "deps: missing:$missing" >&2
