@@ -158,7 +158,7 @@ Transaction *transaction_new_utxo(const Wallet *from, const gchar *to, gint64 am
     transaction_add_output(tx, amount, to_hash);
     if (gathered > amount)
         transaction_add_output(tx, gathered - amount, from_hash);
-        /* Each input proves ownership of the output it spends with a signature. The signatures
+    /* Each input proves ownership of the output it spends with a signature. The signatures
      * do not cover the ID, but the ID covers the signatures: sign first. */
     if (!blockchain_sign_transaction(bc, tx, from, error))
         return NULL;
