@@ -27,6 +27,13 @@ static void glib_sha256(const guint8 *data, gsize len, guint8 out[BC_HASH_LEN])
     g_assert(out_len == BC_HASH_LEN);
 }
 
+/* TEXT in GVariant's text format: quoted and escaped. */
+static gchar *quoted(const gchar *text)
+{
+    g_autoptr(GVariant) v = g_variant_ref_sink(g_variant_new_string(text));
+    return g_variant_print(v, FALSE);
+}
+
 /* The ID computed another way: the content written in GVariant's text format, parsed, and its
  * serialized bytes hashed. Shares nothing with transaction.c but the documented type. */
 static void expected_id(const Transaction *tx, guint8 out[BC_HASH_LEN])
@@ -37,13 +44,13 @@ static void expected_id(const Transaction *tx, guint8 out[BC_HASH_LEN])
         g_string_append(text, i > 0 ? ", ([" : "([");
         for (guint k = 0; k < BC_HASH_LEN; k++)
             g_string_append_printf(text, "%sbyte 0x%02x", k > 0 ? ", " : "", in->txid[k]);
-        g_autofree gchar *sig = g_variant_print(g_variant_new_string(in->script_sig), FALSE);
+        g_autofree gchar *sig = quoted(in->script_sig);
         g_string_append_printf(text, "], %d, %s)", in->vout, sig);
     }
     g_string_append(text, "], @a(xs) [");
     for (guint i = 0; i < tx->vout->len; i++) {
         const TxOutput *o = g_ptr_array_index(tx->vout, i);
-        g_autofree gchar *pk = g_variant_print(g_variant_new_string(o->script_pub_key), FALSE);
+        g_autofree gchar *pk = quoted(o->script_pub_key);
         g_string_append_printf(text, "%s(int64 %" G_GINT64_FORMAT ", %s)", i > 0 ? ", " : "",
                                o->value, pk);
     }
