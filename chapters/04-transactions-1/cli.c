@@ -35,11 +35,17 @@ static int fail(const GError *error)
     return 1;
 }
 
-/* Addresses are plain names in this chapter; only an empty one makes no sense. */
+/* Addresses are plain names in this chapter: any text but the empty one. Text means UTF-8,
+ * because transactions store them as GVariant strings, which must be valid UTF-8. */
 static gboolean check_address(const gchar *address, GError **error)
 {
     if (*address == '\0') {
         g_set_error(error, BC_ERROR, BC_ERROR_INVALID_ARGUMENT, "invalid address ''");
+        return FALSE;
+    }
+    if (!g_utf8_validate(address, -1, NULL)) {
+        g_set_error(error, BC_ERROR, BC_ERROR_INVALID_ARGUMENT,
+                    "invalid address: it is not UTF-8 text");
         return FALSE;
     }
     return TRUE;

@@ -245,6 +245,61 @@ static void test_create_twice(void)
     check_balance("Pedro", 0);
 }
 
+/* Addresses are stored as GVariant strings: bytes that are not UTF-8 are refused up front. */
+static void test_address_not_utf8(void)
+{
+    g_autofree gchar *db = db_path();
+    g_auto(BcRun) create = bc_test_run(dir, env, "createblockchain", "-address",
+                                       "Iv\xff"
+                                       "an",
+                                       NULL);
+    CU_ASSERT_EQUAL(create.status, 1);
+    CU_ASSERT_STRING_EQUAL(create.err, "error: invalid address: it is not UTF-8 text\n");
+    CU_ASSERT_FALSE(g_file_test(db, G_FILE_TEST_EXISTS));
+    RUN_OK("Done!\n", "createblockchain", "-address", "Ivan");
+    g_auto(BcRun) send =
+        bc_test_run(dir, env, "send", "-from", "Ivan", "-to", "\xc3", "-amount", "1", NULL);
+    CU_ASSERT_EQUAL(send.status, 1);
+    CU_ASSERT_STRING_EQUAL(send.err, "error: invalid address: it is not UTF-8 text\n");
+    g_auto(BcRun) balance = bc_test_run(dir, env, "getbalance", "-address", "\xff", NULL);
+    CU_ASSERT_EQUAL(balance.status, 1);
+    /* Any UTF-8 text is a name in this chapter. */
+    RUN_OK("Success!\n", "send", "-from", "Ivan", "-to",
+           "P\xc3\xa9"
+           "dro",
+           "-amount", "1");
+    RUN_OK("Balance of 'P\xc3\xa9"
+           "dro': 1\n",
+           "getbalance", "-address",
+           "P\xc3\xa9"
+           "dro");
+}
+
+/* A send whose block would be over the size limit fails, instead of writing a block that no
+ * command could read back. Long names make it happen: nine one-coin outputs owned by a
+ * 120,000-character address, spent together, sign nine inputs with that address. */
+static void test_block_too_large(void)
+{
+    g_autofree gchar *big = g_strnfill(120000, 'a');
+    RUN_OK("Done!\n", "createblockchain", "-address", "Bob");
+    for (guint i = 0; i < 9; i++)
+        RUN_OK("Success!\n", "send", "-from", "Bob", "-to", big, "-amount", "1");
+    g_autofree gchar *db = db_path();
+    gsize len_before = 0, len_after = 0;
+    g_autofree gchar *before = bc_test_read_file(db, &len_before);
+    g_auto(BcRun) run =
+        bc_test_run(dir, env, "send", "-from", big, "-to", "Bob", "-amount", "9", NULL);
+    CU_ASSERT_EQUAL(run.status, 1);
+    CU_ASSERT_TRUE(g_str_has_prefix(run.err, "error: the block would be "));
+    BC_ASSERT_CONTAINS(run.err, "over the limit");
+    g_autofree gchar *after = bc_test_read_file(db, &len_after);
+    CU_ASSERT_EQUAL_FATAL(len_before, len_after);
+    CU_ASSERT_EQUAL(memcmp(before, after, len_before), 0);
+    check_balance("Bob", 1);
+    RUN_OK("Success!\n", "send", "-from", big, "-to", "Bob", "-amount", "8");
+    check_balance("Bob", 9);
+}
+
 void test_e2e_register(void)
 {
     static const BcTest tests[] = {
@@ -255,6 +310,8 @@ void test_e2e_register(void)
         {"bad command lines exit 2 and change nothing", test_bad_command_lines},
         {"no blockchain yet", test_no_blockchain},
         {"createblockchain twice", test_create_twice},
+        {"addresses must be UTF-8", test_address_not_utf8},
+        {"a block over the size limit is not written", test_block_too_large},
         {NULL, NULL},
     };
     bc_test_add_suite("04/e2e", setup, teardown, tests);
