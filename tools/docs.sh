@@ -61,7 +61,9 @@ render() { # DOC OUT
 
 diff_file() { # N: the generated diff of chapter N against N-1
     prev=$1 cur=$2
-    diff -ruN -x README.md "chapters/$prev" "chapters/$cur"
+    # File times would make every clone's diff different: keep only the names.
+    diff -ruN -x README.md "chapters/$prev" "chapters/$cur" |
+        sed -E 's/^((---|\+\+\+) [^	]*)	.*/\1/'
 }
 
 chapters=$(ls -d chapters/[0-9][0-9]-* 2>/dev/null | xargs -r -n1 basename)
