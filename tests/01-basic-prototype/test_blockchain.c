@@ -8,7 +8,7 @@ static gboolean data_is(const Block *block, const gchar *text)
 {
     gsize len = 0;
     const gchar *data = g_bytes_get_data(block->data, &len);
-    return len == strlen(text) && memcmp(data, text, len) == 0;
+    return len == strlen(text) && (len == 0 || memcmp(data, text, len) == 0);
 }
 
 static void test_new_has_genesis(void)
