@@ -165,6 +165,29 @@ static void test_iterator_stops_on_damage(void)
     CU_ASSERT_TRUE(g_error_matches(error, BC_ERROR, BC_ERROR_NOT_FOUND));
 }
 
+/* A sound record of one block stored under another's hash is damage, not a shortcut. */
+static void test_record_under_wrong_hash(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Blockchain) bc = blockchain_open(path, TRUE, BITS, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(bc);
+    guint8 genesis[BC_HASH_LEN];
+    memcpy(genesis, bc->tip, BC_HASH_LEN);
+    CU_ASSERT_TRUE_FATAL(blockchain_add_block(bc, "one", &error));
+    g_autoptr(GBytes) genesis_record =
+        bc_store_get(bc->store, BLOCKCHAIN_BLOCK_PREFIX, genesis, BC_HASH_LEN, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(genesis_record);
+    CU_ASSERT_TRUE(bc_store_put(bc->store, BLOCKCHAIN_BLOCK_PREFIX, bc->tip, BC_HASH_LEN,
+                                genesis_record, &error));
+    CU_ASSERT_PTR_NULL(blockchain_get_block(bc, bc->tip, &error));
+    CU_ASSERT_TRUE(g_error_matches(error, BC_ERROR, BC_ERROR_CORRUPT));
+    g_clear_error(&error);
+    /* Opening the chain reads the newest block, and so refuses it. */
+    g_clear_pointer(&bc, blockchain_close);
+    CU_ASSERT_PTR_NULL(blockchain_open(path, FALSE, BITS, &error));
+    CU_ASSERT_TRUE(g_error_matches(error, BC_ERROR, BC_ERROR_CORRUPT));
+}
+
 static void test_bad_tip(void)
 {
     g_autoptr(GError) error = NULL;
@@ -213,6 +236,7 @@ void test_blockchain_register(void)
         {"blocks and tip survive closing", test_store_round_trip},
         {"iterator: newest first, ends at genesis", test_iterator_newest_first},
         {"iterator stops on a damaged or missing block", test_iterator_stops_on_damage},
+        {"a record under another hash is refused", test_record_under_wrong_hash},
         {"a bad or missing tip is refused", test_bad_tip},
         {"data over the limit is refused", test_data_too_large},
         {NULL, NULL},
