@@ -3,6 +3,8 @@
 #   make check      all tests, docs-check      make check SANITIZE=1   the same under ASan+UBSan
 #   make bench      benchmarks                 make diff        regenerate docs/diffs/
 #   make demo       the chapter 7 network scenario
+#   make exercises  list the exercises   make exercise EX=03-printchain-limit   check one
+#   make exercises-verify   prove every exercise honest against its reference solution
 CHAPTERS := $(notdir $(wildcard chapters/[0-9][0-9]-*))
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
@@ -12,7 +14,8 @@ BUILD ?= build
 endif
 SUB = $(MAKE) --no-print-directory -f mk/chapter.mk BUILD=$(BUILD) SANITIZE=$(SANITIZE)
 
-.PHONY: all deps common check bench demo diff docs-check docs-update clean $(CHAPTERS)
+.PHONY: all deps common check bench demo diff docs-check docs-update clean exercises exercise \
+        exercises-verify $(CHAPTERS)
 
 all: $(CHAPTERS)
 
@@ -48,6 +51,15 @@ demo: all
 
 diff:
 	@sh tools/docs.sh diff
+
+exercises:
+	@sh tools/exercise.sh list
+
+exercise: common
+	@sh tools/exercise.sh check "$(EX)"
+
+exercises-verify: common
+	@sh tools/exercise.sh verify
 
 docs-check:
 	@sh tools/docs.sh check
