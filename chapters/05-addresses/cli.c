@@ -8,7 +8,6 @@
 #include "bc_hex.h"
 #include "address.h"
 #include "blockchain.h"
-
 #include "proof_of_work.h"
 #include "wallets.h"
 
