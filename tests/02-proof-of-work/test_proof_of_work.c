@@ -1,5 +1,9 @@
 /* test_proof_of_work.c: targets, mining, validation, and the BC_TARGET_BITS setting. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bc_error.h"
 #include "bc_test.h"
@@ -166,6 +170,38 @@ static void test_validate_checks_target(void)
     CU_ASSERT_TRUE(pow_validate(block));
 }
 
+/* On a terminal, pow_run shows its progress on stderr; a search that ends quickly must leave
+ * nothing there, or the line would mix with the program's output. Stderr is pointed at a
+ * pseudo-terminal while a block is mined; a marker written afterwards shows where mining's
+ * output ends, so no timing is involved. */
+static void test_quick_search_prints_nothing(void)
+{
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    CU_ASSERT_TRUE_FATAL(master >= 0);
+    CU_ASSERT_TRUE_FATAL(grantpt(master) == 0 && unlockpt(master) == 0);
+    int terminal = open(ptsname(master), O_RDWR | O_NOCTTY);
+    CU_ASSERT_TRUE_FATAL(terminal >= 0);
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    dup2(terminal, STDERR_FILENO);
+    g_autoptr(Block) block = mined_block(12);
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    CU_ASSERT_TRUE(write(terminal, "END\n", 4) == 4);
+    g_autoptr(GString) seen = g_string_new(NULL);
+    char buf[256];
+    ssize_t n;
+    while (strstr(seen->str, "END") == NULL && (n = read(master, buf, sizeof buf)) > 0)
+        g_string_append_len(seen, buf, n);
+    close(terminal);
+    close(master);
+    if (!g_str_has_prefix(seen->str, "END"))
+        g_printerr("\n  pow_run left on the terminal: %s\n", seen->str);
+    CU_ASSERT_TRUE(g_str_has_prefix(seen->str, "END"));
+    CU_ASSERT_TRUE(pow_validate(block));
+}
+
 /* BC_TARGET_BITS as the test runner found it, put back after each test. */
 static gchar *saved_bits;
 
@@ -231,6 +267,7 @@ void test_proof_of_work_register(void)
         {"pow_run finds the first working nonce", test_first_nonce},
         {"validation fails when any header field changes", test_validate_rejects_changes},
         {"validation checks the target", test_validate_checks_target},
+        {"a quick search prints no progress", test_quick_search_prints_nothing},
         {NULL, NULL},
     };
     bc_test_add_suite("02/proof_of_work", NULL, NULL, tests);
