@@ -1,6 +1,7 @@
 /* blockchain.c: an in-memory chain of blocks. */
 #include "blockchain.h"
 
+/* @excerpt blockchain-new */
 Blockchain *blockchain_new(void)
 {
     Blockchain *bc = g_new0(Blockchain, 1);
@@ -8,6 +9,7 @@ Blockchain *blockchain_new(void)
     g_ptr_array_add(bc->blocks, block_new_genesis());
     return bc;
 }
+/* @end blockchain-new */
 
 void blockchain_free(Blockchain *bc)
 {

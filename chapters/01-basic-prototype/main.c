@@ -4,6 +4,7 @@
 #include "bc_hex.h"
 #include "blockchain.h"
 
+/* @excerpt print-block */
 static void print_block(const Block *block)
 {
     g_autofree gchar *prev = bc_hex_encode(block->prev_hash, BC_HASH_LEN);
@@ -15,7 +16,9 @@ static void print_block(const Block *block)
     printf("Hash: %s\n", hash);
     printf("\n");
 }
+/* @end print-block */
 
+/* @excerpt main */
 int main(void)
 {
     g_autoptr(Blockchain) bc = blockchain_new();
@@ -26,3 +29,4 @@ int main(void)
         print_block(g_ptr_array_index(bc->blocks, i));
     return 0;
 }
+/* @end main */

@@ -1,6 +1,7 @@
 /* blockchain.c: an in-memory chain of blocks. */
 #include "blockchain.h"
 
+/* @excerpt blockchain-new */
 Blockchain *blockchain_new(guint32 bits)
 {
     Blockchain *bc = g_new0(Blockchain, 1);
@@ -9,6 +10,7 @@ Blockchain *blockchain_new(guint32 bits)
     g_ptr_array_add(bc->blocks, block_new_genesis(bits));
     return bc;
 }
+/* @end blockchain-new */
 
 void blockchain_free(Blockchain *bc)
 {

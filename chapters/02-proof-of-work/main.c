@@ -6,6 +6,7 @@
 #include "blockchain.h"
 #include "proof_of_work.h"
 
+/* @excerpt print-block */
 static void print_block(const Block *block)
 {
     g_autofree gchar *prev = bc_hex_encode(block->prev_hash, BC_HASH_LEN);
@@ -18,7 +19,9 @@ static void print_block(const Block *block)
     printf("PoW: %s\n", pow_validate(block) ? "true" : "false");
     printf("\n");
 }
+/* @end print-block */
 
+/* @excerpt main */
 int main(void)
 {
     g_autoptr(GError) error = NULL;
@@ -35,3 +38,4 @@ int main(void)
         print_block(g_ptr_array_index(bc->blocks, i));
     return 0;
 }
+/* @end main */
