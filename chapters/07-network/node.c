@@ -28,8 +28,8 @@ typedef struct {
 
 gboolean node_address_is_local(const gchar *address)
 {
-    return message_address_is_valid(address) &&
-           (g_str_has_prefix(address, "localhost:") || g_str_has_prefix(address, "127.0.0.1:"));
+        /* One spelling per node, so that a node is never known twice under two names. */
+    return message_address_is_valid(address) && g_str_has_prefix(address, "localhost:");
 }
 
 static gchar *short_hash(const guint8 hash[BC_HASH_LEN])

@@ -17,6 +17,6 @@
 gboolean node_run(Blockchain *bc, const gchar *address, guint16 port, const gchar *central,
                   const gchar *miner_address, GError **error);
 
-/* Whether ADDRESS is a peer this chapter talks to: "localhost:PORT" or "127.0.0.1:PORT". The
- * article's network lives on one machine; a message naming another host is dropped. */
+/* Whether ADDRESS is a peer this chapter talks to: "localhost:PORT". The article's network
+ * lives on one machine; a message naming another host is dropped. */
 gboolean node_address_is_local(const gchar *address);
