@@ -118,7 +118,13 @@ Block *blockchain_get_block(Blockchain *bc, const guint8 hash[BC_HASH_LEN], GErr
         bc_store_get(bc->store, BLOCKCHAIN_BLOCK_PREFIX, hash, BC_HASH_LEN, error);
     if (raw == NULL)
         return NULL;
-    return block_deserialize(raw, error);
+    g_autoptr(Block) block = block_deserialize(raw, error);
+    /* A sound block under another block's key would silently cut the chain short. */
+    if (block != NULL && memcmp(block->hash, hash, BC_HASH_LEN) != 0) {
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "block record under the wrong key");
+        return NULL;
+    }
+    return g_steal_pointer(&block);
 }
 
 /* @excerpt blockchain-iterator */
