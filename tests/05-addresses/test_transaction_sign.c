@@ -79,12 +79,14 @@ static void teardown(void)
 static Transaction *alice_pays_bob(void)
 {
     g_autoptr(GError) error = NULL;
-    Transaction *tx = transaction_new_utxo(wallet_of(alice), bob, 3, bc, &error);
-    g_assert_no_error(error);
-    g_assert(tx != NULL && tx->vin->len == 1 && tx->vout->len == 2);
+    g_autoptr(Transaction) tx = transaction_new_utxo(wallet_of(alice), bob, 3, bc, &error);
+    /* Fatal checks stop the test, not the runner, should an earlier step of a failing test
+     * have let a forged transaction into the chain. */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tx);
+    CU_ASSERT_TRUE_FATAL(tx->vin->len == 1 && tx->vout->len == 2);
     const TxInput *in = g_ptr_array_index(tx->vin, 0);
-    g_assert(memcmp(in->txid, self_txid, BC_HASH_LEN) == 0 && in->vout == 0);
-    return tx;
+    CU_ASSERT_TRUE_FATAL(memcmp(in->txid, self_txid, BC_HASH_LEN) == 0 && in->vout == 0);
+    return g_steal_pointer(&tx);
 }
 
 static GBytes *input_signature(const Transaction *tx, guint i)
