@@ -119,9 +119,12 @@ Block *blockchain_get_block(Blockchain *bc, const guint8 hash[BC_HASH_LEN], GErr
     if (raw == NULL)
         return NULL;
     g_autoptr(Block) block = block_deserialize(raw, error);
-    /* A sound block under another block's key would silently cut the chain short. */
-    if (block != NULL && memcmp(block->hash, hash, BC_HASH_LEN) != 0) {
-        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "block record under the wrong key");
+    if (block == NULL)
+        return NULL;
+    /* A sound record stored under another block's hash would silently cut blocks out of the
+     * chain: it is damage too. */
+    if (memcmp(block->hash, hash, BC_HASH_LEN) != 0) {
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "block record is stored under another hash");
         return NULL;
     }
     return g_steal_pointer(&block);
