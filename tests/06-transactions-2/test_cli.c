@@ -405,7 +405,7 @@ static void test_corrupt_utxo_record(void)
 }
 
 /* A damaged 'b' record, the tip's: whatever walks the chain (send, printchain, reindexutxo) says
- * so and changes nothing; getbalance, which reads only the set, still answers. */
+ * so and changes nothing. */
 static void test_corrupt_block_record(void)
 {
     g_autofree gchar *a = NULL, *b = NULL;
@@ -419,10 +419,10 @@ static void test_corrupt_block_record(void)
     /* A real block, the genesis, under the tip's key: well-formed, but not the block asked for. */
     g_autoptr(GPtrArray) hashes = keys(BLOCKCHAIN_BLOCK_PREFIX);
     CU_ASSERT_EQUAL_FATAL(hashes->len, 2);
-    const guint8 *other = g_bytes_get_data(hashes->pdata[0], NULL);
-    if (memcmp(other, tip_hash, BC_HASH_LEN) == 0)
-        other = g_bytes_get_data(hashes->pdata[1], NULL);
-    g_autoptr(GBytes) genesis = get_record(BLOCKCHAIN_BLOCK_PREFIX, other, BC_HASH_LEN);
+    const guint8 *genesis_hash = g_bytes_get_data(hashes->pdata[0], NULL);
+    if (memcmp(genesis_hash, tip_hash, BC_HASH_LEN) == 0)
+        genesis_hash = g_bytes_get_data(hashes->pdata[1], NULL);
+    g_autoptr(GBytes) genesis = get_record(BLOCKCHAIN_BLOCK_PREFIX, genesis_hash, BC_HASH_LEN);
     GBytes *bad[] = {truncated, garbage, wrong_type, genesis};
     for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
         put_record(BLOCKCHAIN_BLOCK_PREFIX, tip_hash, BC_HASH_LEN, bad[i]);
@@ -431,12 +431,28 @@ static void test_corrupt_block_record(void)
         RUN_FAILS("block", "printchain");
         RUN_FAILS("block", "reindexutxo");
         assert_unchanged(db, before, "after a command on a corrupt block record");
-        check_balance(a, 14);
-        check_balance(b, 6);
     }
     put_record(BLOCKCHAIN_BLOCK_PREFIX, tip_hash, BC_HASH_LEN, real);
+
+    /* The genesis block damaged instead: balances come from the UTXO set alone, so getbalance
+     * never notices; B's send spends only from the newest block, which is all it reads. */
+    put_record(BLOCKCHAIN_BLOCK_PREFIX, genesis_hash, BC_HASH_LEN, garbage);
+    g_autoptr(GBytes) before = file_bytes(db);
+    check_balance(a, 14);
+    check_balance(b, 6);
+    g_auto(BcRun) chain = bc_test_run(dir, env, "printchain", NULL);
+    CU_ASSERT_EQUAL(chain.status, 1); /* after printing the newest block */
+    CU_ASSERT_EQUAL(count(chain.out, "============ Block "), 1);
+    CU_ASSERT_TRUE(g_str_has_prefix(chain.err, "error: "));
+    RUN_FAILS("block", "reindexutxo");
+    assert_unchanged(db, before, "after a command on a corrupt genesis record");
     RUN_OK("Success!\n", "send", "-from", b, "-to", a, "-amount", "1", "-mine");
+    check_balance(a, 15);
+    check_balance(b, 15);
+    put_record(BLOCKCHAIN_BLOCK_PREFIX, genesis_hash, BC_HASH_LEN, genesis);
     check_reindex(4);
+    check_balance(a, 15);
+    check_balance(b, 15);
 }
 
 /* blockchain.db that is not a GDBM file, or a cut one: every command says so, nothing is
