@@ -10,6 +10,14 @@
 static gboolean store_block(BcStore *store, const Block *block, GError **error)
 {
     g_autoptr(GBytes) raw = block_serialize(block);
+    /* Never write a block that block_deserialize would refuse to read back: it would become the
+     * tip, and the chain would be unreadable from then on. */
+    if (g_bytes_get_size(raw) > BLOCK_MAX_SIZE) {
+        g_set_error(error, BC_ERROR, BC_ERROR_TOO_LARGE,
+                    "the block would be %" G_GSIZE_FORMAT " bytes, over the limit of %d",
+                    g_bytes_get_size(raw), BLOCK_MAX_SIZE);
+        return FALSE;
+    }
     return bc_store_put(store, BLOCKCHAIN_BLOCK_PREFIX, block->hash, BC_HASH_LEN, raw, error);
 }
 

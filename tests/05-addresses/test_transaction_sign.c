@@ -470,6 +470,38 @@ static void test_leading_zero_keys(void)
     CU_ASSERT_EQUAL(total, 3);
 }
 
+/* A block is never written when block_deserialize would refuse to read it back (over
+ * BLOCK_MAX_SIZE): it would become the tip, and no command could read the chain again. Each of
+ * these four transactions is under the size limit; the block holding them all is not. */
+static void test_block_too_large(void)
+{
+    g_autofree gchar *data = g_strnfill(300 * 1024, 'x');
+    g_autoptr(GPtrArray) txs = g_ptr_array_new_with_free_func((GDestroyNotify)transaction_free);
+    for (int i = 0; i < 4; i++) {
+        data[0] = (gchar)('a' + i); /* four different transactions */
+        Transaction *tx = transaction_new_coinbase(alice, data, NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(tx);
+        g_ptr_array_add(txs, tx);
+    }
+    guint8 tip[BC_HASH_LEN];
+    memcpy(tip, bc->tip, BC_HASH_LEN);
+    g_autoptr(GError) error = NULL;
+    CU_ASSERT_FALSE(blockchain_mine_block(bc, txs, &error));
+    CU_ASSERT_TRUE(g_error_matches(error, BC_ERROR, BC_ERROR_TOO_LARGE));
+    CU_ASSERT_EQUAL(memcmp(tip, bc->tip, BC_HASH_LEN), 0);
+    /* The chain is still readable, from the tip as stored on disk. */
+    g_autofree gchar *path = g_build_filename(dir, BLOCKCHAIN_DB_FILE, NULL);
+    g_clear_pointer(&bc, blockchain_close);
+    g_clear_error(&error);
+    bc = blockchain_open(path, TRUE, BITS, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(bc);
+    CU_ASSERT_EQUAL(memcmp(tip, bc->tip, BC_HASH_LEN), 0);
+    g_autoptr(Block) newest = blockchain_get_block(bc, bc->tip, &error);
+    if (newest == NULL)
+        g_printerr("\n  %s\n", error->message);
+    CU_ASSERT_PTR_NOT_NULL(newest);
+}
+
 void test_transaction_sign_register(void)
 {
     static const BcTest tests[] = {
@@ -482,6 +514,7 @@ void test_transaction_sign_register(void)
         {"missing transaction or output", test_missing_output},
         {"leading zero byte in r or s", test_leading_zero_signatures},
         {"keys with a leading zero byte in X or Y", test_leading_zero_keys},
+        {"a block over the size limit is not written", test_block_too_large},
         {NULL, NULL},
     };
     bc_test_add_suite("05/transaction_sign", setup, teardown, tests);
