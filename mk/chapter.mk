@@ -110,7 +110,8 @@ $(RUNNER): $(TEST_OBJ) $(OUT)/suites.o $(SUPPORT_OBJ) $(LIB_OBJ) $(COMMON_LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
-$(OUT)/bench_%: $(BUILD)/tests/$(CH)/bench_%.o $(SUPPORT_OBJ) $(LIB_OBJ) $(COMMON_LIB)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+# A benchmark has its own main(): it links the chapter, not the test runner.
+$(OUT)/bench_%: $(BUILD)/tests/$(CH)/bench_%.o $(LIB_OBJ) $(COMMON_LIB)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 -include $(wildcard $(BUILD)/common/*.d $(BUILD)/chapters/$(CH)/*.d $(BUILD)/tests/$(CH)/*.d $(BUILD)/tests/support/*.d)

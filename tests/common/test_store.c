@@ -49,6 +49,19 @@ static void test_round_trip(void)
     CU_ASSERT_TRUE(g_error_matches(error, BC_ERROR, BC_ERROR_NOT_FOUND));
 }
 
+/* An empty value is a value too (GBytes may hold no data pointer for it). */
+static void test_empty_value(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(BcStore) store = bc_store_open(path, BC_STORE_CREATE, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(store);
+    g_autoptr(GBytes) empty = g_bytes_new(NULL, 0);
+    CU_ASSERT_TRUE(bc_store_put(store, 'e', "k", 1, empty, &error));
+    g_autoptr(GBytes) back = bc_store_get(store, 'e', "k", 1, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+    CU_ASSERT_EQUAL(g_bytes_get_size(back), 0);
+}
+
 static gboolean count_cb(const guint8 *key, gsize key_len, GBytes *value, gpointer user_data)
 {
     (void)key;
@@ -142,7 +155,8 @@ static void test_locked(void)
 void test_store_register(void)
 {
     static const BcTest tests[] = {
-        {"round trip", test_round_trip},
+                {"round trip", test_round_trip},
+        {"empty value", test_empty_value},
         {"foreach and delete", test_foreach_and_delete},
         {"open errors leave files alone", test_open_errors},
         {"truncated file", test_truncated},
