@@ -52,7 +52,7 @@ static void print_block(const Block *block)
     gsize len = 0;
     const gchar *data = g_bytes_get_data(block->data, &len);
     printf("Prev. hash: %s\n", prev);
-    printf("Data: %.*s\n", (int)len, data);
+    printf("Data: %.*s\n", (int)len, len > 0 ? data : "");
     printf("Hash: %s\n", hash);
     printf("PoW: %s\n", pow_validate(block) ? "true" : "false");
     printf("\n");
