@@ -20,6 +20,8 @@ static gboolean store_block(BcStore *store, const Block *block, GError **error)
     return bc_store_put(store, BLOCKCHAIN_BLOCK_PREFIX, block->hash, BC_HASH_LEN, raw, error);
 }
 
+/* Reads the tip and checks that its block decodes: a file cut short loses its newest records
+ * first, and this finds it before a new block is written on top of the damage. */
 static gboolean read_tip(Blockchain *bc, GError **error)
 {
     g_autoptr(GError) local = NULL;
@@ -29,6 +31,12 @@ static gboolean read_tip(Blockchain *bc, GError **error)
         return FALSE;
     }
     memcpy(bc->tip, g_bytes_get_data(tip, NULL), BC_HASH_LEN);
+    g_autoptr(Block) newest = blockchain_get_block(bc, bc->tip, &local);
+    if (newest == NULL) {
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT,
+                    "the database's newest block cannot be read: %s", local->message);
+        return FALSE;
+    }
     return TRUE;
 }
 
@@ -104,7 +112,16 @@ Block *blockchain_get_block(Blockchain *bc, const guint8 hash[BC_HASH_LEN], GErr
         bc_store_get(bc->store, BLOCKCHAIN_BLOCK_PREFIX, hash, BC_HASH_LEN, error);
     if (raw == NULL)
         return NULL;
-    return block_deserialize(raw, error);
+    g_autoptr(Block) block = block_deserialize(raw, error);
+    if (block == NULL)
+        return NULL;
+    /* A sound record stored under another block's hash would silently cut blocks out of the
+     * chain: it is damage too. */
+    if (memcmp(block->hash, hash, BC_HASH_LEN) != 0) {
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "block record is stored under another hash");
+        return NULL;
+    }
+    return g_steal_pointer(&block);
 }
 
 /* @excerpt blockchain-iterator */

@@ -22,6 +22,8 @@ static gboolean store_block(BcStore *store, const Block *block, GError **error)
     return bc_store_put(store, BLOCKCHAIN_BLOCK_PREFIX, block->hash, BC_HASH_LEN, raw, error);
 }
 
+/* Reads the tip and checks that its block decodes: a file cut short loses its newest records
+ * first, and this finds it before a new block is written on top of the damage. */
 static gboolean read_tip(Blockchain *bc, GError **error)
 {
     g_autoptr(GError) local = NULL;
@@ -31,6 +33,12 @@ static gboolean read_tip(Blockchain *bc, GError **error)
         return FALSE;
     }
     memcpy(bc->tip, g_bytes_get_data(tip, NULL), BC_HASH_LEN);
+    g_autoptr(Block) newest = blockchain_get_block(bc, bc->tip, &local);
+    if (newest == NULL) {
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT,
+                    "the database's newest block cannot be read: %s", local->message);
+        return FALSE;
+    }
     return TRUE;
 }
 

@@ -11,11 +11,19 @@
 static gboolean store_block(BcStore *store, const Block *block, GError **error)
 {
     g_autoptr(GBytes) raw = block_serialize(block);
+    /* Never write a block that block_deserialize would refuse to read back: it would become the
+     * tip, and the chain would be unreadable from then on. */
+    if (g_bytes_get_size(raw) > BLOCK_MAX_SIZE) {
+        g_set_error(error, BC_ERROR, BC_ERROR_TOO_LARGE,
+                    "the block would be %" G_GSIZE_FORMAT " bytes, over the limit of %d",
+                    g_bytes_get_size(raw), BLOCK_MAX_SIZE);
+        return FALSE;
+    }
     return bc_store_put(store, BLOCKCHAIN_BLOCK_PREFIX, block->hash, BC_HASH_LEN, raw, error);
 }
 
-/* Reads the tip and its block, which gives the chain's height; a tip whose block cannot be
- * read means a damaged file, found before anything is written on top of it. */
+/* Reads the tip and checks that its block decodes: a file cut short loses its newest records
+ * first, and this finds it before a new block is written on top of the damage. */
 static gboolean read_tip(Blockchain *bc, GError **error)
 {
     g_autoptr(GError) local = NULL;
@@ -156,7 +164,16 @@ Block *blockchain_get_block(Blockchain *bc, const guint8 hash[BC_HASH_LEN], GErr
         bc_store_get(bc->store, BLOCKCHAIN_BLOCK_PREFIX, hash, BC_HASH_LEN, error);
     if (raw == NULL)
         return NULL;
-    return block_deserialize(raw, error);
+    g_autoptr(Block) block = block_deserialize(raw, error);
+    if (block == NULL)
+        return NULL;
+    /* A sound record stored under another block's hash would silently cut blocks out of the
+     * chain: it is damage too. */
+    if (memcmp(block->hash, hash, BC_HASH_LEN) != 0) {
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "block record is stored under another hash");
+        return NULL;
+    }
+    return g_steal_pointer(&block);
 }
 
 /* @excerpt blockchain-iterator */

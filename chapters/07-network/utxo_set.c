@@ -35,14 +35,23 @@ static GArray *decode_outputs(const guint8 txid[BC_HASH_LEN], GBytes *raw, GErro
     if (v == NULL)
         return NULL;
     g_autoptr(GArray) outputs = g_array_new(FALSE, FALSE, sizeof(UnspentOutput));
+    gint64 previous = -1;
     for (gsize i = 0; i < g_variant_n_children(v); i++) {
         UnspentOutput u = {0};
         guint32 index = 0;
         g_autoptr(GVariant) hash = NULL;
         g_variant_get_child(v, i, "(ux@ay)", &index, &u.value, &hash);
-        if (index > G_MAXINT32 ||
-            !bc_variant_get_fixed(hash, u.pubkey_hash, BC_RIPEMD160_LEN, "UTXO key hash", error))
+        /* Only what a record can hold: increasing indexes (none counted twice) and the values a
+         * valid transaction has (so that no sum of them overflows). */
+        if (index > G_MAXINT32 || index <= previous || u.value <= 0 || u.value > G_MAXINT32) {
+            g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT,
+                        "UTXO record with a bad output (index %u, value %" G_GINT64_FORMAT ")",
+                        index, u.value);
             return NULL;
+        }
+        if (!bc_variant_get_fixed(hash, u.pubkey_hash, BC_RIPEMD160_LEN, "UTXO key hash", error))
+            return NULL;
+        previous = index;
         u.index = (gint32)index;
         memcpy(u.txid, txid, BC_HASH_LEN);
         g_array_append_val(outputs, u);
@@ -71,6 +80,11 @@ static gboolean collect_key(const guint8 *key, gsize key_len, GBytes *value, gpo
 gboolean utxo_set_reindex(UtxoSet *set, guint *count, GError **error)
 {
     BcStore *store = set->bc->store;
+    /* The chain's unspent outputs, grouped by transaction (they come grouped already). Read
+     * before anything is deleted: a chain that cannot be read leaves the old set as it was. */
+    g_autoptr(GArray) all = blockchain_find_utxo(set->bc, error);
+    if (all == NULL)
+        return FALSE;
     /* Collect the old keys first: GDBM must not be changed while it is being iterated. */
     g_autoptr(GPtrArray) old = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
     if (!bc_store_foreach(store, UTXO_PREFIX, collect_key, old, error))
@@ -81,10 +95,6 @@ gboolean utxo_set_reindex(UtxoSet *set, guint *count, GError **error)
         if (!bc_store_delete(store, UTXO_PREFIX, key, len, error))
             return FALSE;
     }
-    /* The chain's unspent outputs, grouped by transaction (they come grouped already). */
-    g_autoptr(GArray) all = blockchain_find_utxo(set->bc, error);
-    if (all == NULL)
-        return FALSE;
     *count = 0;
     for (guint i = 0; i < all->len;) {
         const UnspentOutput *first = &g_array_index(all, UnspentOutput, i);
@@ -169,11 +179,28 @@ static gboolean is_unspent(BcStore *store, const TxInput *in, GError **error)
     return FALSE;
 }
 
+/* A transaction ID seen twice, in the block or in the set, would be one record for two
+ * transactions: the set would count it once and a reindex twice. */
+static gboolean is_new(BcStore *store, GHashTable *ids, const Transaction *tx, GError **error)
+{
+    g_autofree gchar *hex = bc_hex_encode(tx->id, BC_HASH_LEN);
+    if (g_hash_table_contains(ids, hex) ||
+        bc_store_contains(store, UTXO_PREFIX, tx->id, BC_HASH_LEN)) {
+        g_set_error(error, BC_ERROR, BC_ERROR_INVALID, "transaction %s is there already", hex);
+        return FALSE;
+    }
+    g_hash_table_add(ids, g_steal_pointer(&hex));
+    return TRUE;
+}
+
 gboolean utxo_set_check_unspent(UtxoSet *set, GPtrArray *transactions, GError **error)
 {
     g_autoptr(GHashTable) spent = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (guint t = 0; t < transactions->len; t++) {
         const Transaction *tx = g_ptr_array_index(transactions, t);
+        if (!is_new(set->bc->store, ids, tx, error))
+            return FALSE;
         if (transaction_is_coinbase(tx))
             continue;
         for (guint i = 0; i < tx->vin->len; i++) {

@@ -24,8 +24,9 @@ gboolean utxo_set_update(UtxoSet *set, const Block *block, GError **error);
 GArray *utxo_set_find_unspent(UtxoSet *set, const guint8 pubkey_hash[BC_RIPEMD160_LEN],
                               GError **error);
 
-/* Checks that every input of TRANSACTIONS (but coinbases) spends an output in the set, and
- * that no two inputs spend the same one: BC_ERROR_INVALID otherwise. */
+/* Checks that every input of TRANSACTIONS (but coinbases) spends an output in the set, that
+ * no two inputs spend the same one, and that no transaction ID is there twice or in the set
+ * already: BC_ERROR_INVALID otherwise. */
 gboolean utxo_set_check_unspent(UtxoSet *set, GPtrArray *transactions, GError **error);
 
 /* How many transactions still have unspent outputs. */
