@@ -62,6 +62,18 @@ static gboolean check_transactions(Blockchain *bc, const Block *block, GError **
             return invalid(error, "transaction %u is a second coinbase", i);
         if (i > 0 && !blockchain_verify_transaction(bc, tx, error))
             return FALSE;
+        /* Nor may it repeat one of the chain, even one whose outputs are all spent: a coinbase
+         * can be copied at will, and two transactions with one ID confuse the UTXO set. */
+        g_autoptr(GError) local = NULL;
+        g_autoptr(Transaction) old = blockchain_find_transaction(bc, tx->id, &local);
+                if (old != NULL) {
+            g_autofree gchar *id = bc_hex_encode(tx->id, BC_HASH_LEN);
+            return invalid(error, "transaction %s repeats a transaction of the chain", id);
+        }
+        if (!g_error_matches(local, BC_ERROR, BC_ERROR_NOT_FOUND)) {
+            g_propagate_error(error, g_steal_pointer(&local));
+            return FALSE;
+        }
     }
     UtxoSet utxo = {bc};
     return utxo_set_check_unspent(&utxo, txs, error);

@@ -425,11 +425,9 @@ static void test_block_spends_spent_output(void)
 
 /* A transaction ID seen twice names two transactions with one UTXO record: the incremental set
  * and a reindex (which keys outputs by ID and index) no longer agree. Only a coinbase can be
- * repeated (its input spends nothing), so a miner could do it at will (BIP 30).
- * KNOWN NODE BUG (reported): chapter 7 accepts both blocks below today. Chapter 6's
- * utxo_set_check_unspent refuses an ID whose outputs are still in the set (the first test);
- * chapter 7's copy predates that fix. An ID whose outputs are all spent (the second) passes
- * both chapters. */
+ * repeated (its input spends nothing), so a miner could do it at will (BIP 30). The node
+ * refuses an ID already in the chain, whether its outputs are unspent (the first test) or all
+ * spent (the second). */
 static void test_block_repeats_unspent_transaction(void)
 {
     /* Block 2's coinbase, whose reward to wallet 0 is unspent, again. */
@@ -570,10 +568,8 @@ void test_validation_register(void)
         {"block: invalid signature inside", test_block_invalid_signature},
         {"block: double spend inside the block", test_block_double_spend_inside},
         {"block: spends an output spent in the chain", test_block_spends_spent_output},
-        {"block: repeats an unspent transaction's ID [node bug]",
-         test_block_repeats_unspent_transaction},
-        {"block: repeats a spent transaction's ID [node bug]",
-         test_block_repeats_spent_transaction},
+        {"block: repeats an unspent transaction's ID", test_block_repeats_unspent_transaction},
+        {"block: repeats a spent transaction's ID", test_block_repeats_spent_transaction},
         {"a valid transaction is accepted", test_tx_valid},
         {"tx: a coinbase alone", test_tx_coinbase},
         {"tx: bad signature", test_tx_bad_signature},
