@@ -28,7 +28,7 @@ typedef struct {
 
 gboolean node_address_is_local(const gchar *address)
 {
-        /* One spelling per node, so that a node is never known twice under two names. */
+    /* One spelling per node, so that a node is never known twice under two names. */
     return message_address_is_valid(address) && g_str_has_prefix(address, "localhost:");
 }
 
@@ -211,8 +211,11 @@ static void handle_block(Node *node, const Message *m)
     g_autoptr(Block) block = block_deserialize(m->block, &error);
     if (block == NULL || !validation_check_block(node->bc, block, &error)) {
         node_log("dropped block from %s: %s", m->addr_from, error->message);
-        /* A block whose parent we lack means we are behind: ask for the whole list. */
-        if (block != NULL && g_error_matches(error, BC_ERROR, BC_ERROR_NOT_FOUND)) {
+        /* A block whose parent we lack, higher than our next one, means we are behind: ask for
+         * the whole list. (Not for any other block: a peer with another genesis would send its
+         * list again and again.) */
+        if (block != NULL && g_error_matches(error, BC_ERROR, BC_ERROR_NOT_FOUND) &&
+            block->height > node->bc->height + 1) {
             g_autoptr(GBytes) getblocks = message_encode_getblocks(node->address);
             send_to(node, m->addr_from, getblocks);
         }

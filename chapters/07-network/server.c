@@ -120,6 +120,9 @@ Server *server_new(guint16 port, ServerMessageFunc func, gpointer user_data, GEr
     g_autoptr(GSocketService) service = g_socket_service_new();
     g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string("127.0.0.1", port);
     g_autoptr(GError) local = NULL;
+    /* Room for a burst of connections before the kernel makes newcomers wait (set before the
+     * socket is added, or it has no effect). */
+    g_socket_listener_set_backlog(G_SOCKET_LISTENER(service), SERVER_MAX_CONNECTIONS);
     if (!g_socket_listener_add_address(G_SOCKET_LISTENER(service), address, G_SOCKET_TYPE_STREAM,
                                        G_SOCKET_PROTOCOL_TCP, NULL, NULL, &local)) {
         if (g_error_matches(local, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
@@ -130,6 +133,7 @@ Server *server_new(guint16 port, ServerMessageFunc func, gpointer user_data, GEr
                         local->message);
         return NULL;
     }
+
     Server *server = g_new0(Server, 1);
     server->service = g_steal_pointer(&service);
     server->client = g_socket_client_new();

@@ -272,7 +272,8 @@ static void build_attacks(Attacks *a, const gchar *central_wallet, const gchar *
 
     guint8 nowhere[BC_HASH_LEN];
     memset(nowhere, 0xab, sizeof nowhere);
-    g_autoptr(Block) b3 = mine(bc, coinbase_to(central_wallet), nowhere, bc->height + 1);
+    /* Two blocks ahead of the node: it is behind, and should ask for the chain. */
+    g_autoptr(Block) b3 = mine(bc, coinbase_to(central_wallet), nowhere, bc->height + 2);
     a->block_unknown_parent = block_message(b3);
 
     /* The genesis block: its parent is "nothing", so a second block 1 is a fork. */
