@@ -6,11 +6,9 @@
 #include "bc_error.h"
 #include "bc_hex.h"
 #include "bc_random.h"
-
 #include "bc_variant.h"
 #include "blockchain.h"
 #include "utxo_set.h"
-
 #include "address.h"
 #include "wallet.h"
 
