@@ -1,4 +1,4 @@
-/* bc_error.h: the one error domain of the project (first used in chapter 3).
+/* bc_error.h: the one error domain of the project (first used in chapter 2).
  * Every function that can fail takes GError **error last; tests check the codes below. */
 #pragma once
 #include <glib.h>
