@@ -167,7 +167,7 @@ static void check_all_usage_errors(void)
         {{"addblock", "-dta", "x", NULL}, "unknown option '-dta'"},
         {{"addblock", "-data", "x", "extra", NULL}, "unexpected argument 'extra'"},
         {{"addblock", "-data", "x", "-data", "y", NULL}, "given twice"},
-        {{"printchain", "-limit", "3", NULL}, "unknown option '-limit'"},
+        {{"printchain", "-lmit", "3", NULL}, "unknown option '-lmit'"},
         {{"printchain", "extra", NULL}, "unexpected argument"},
         {{NULL}, NULL}, /* no command: the usage, on stderr */
     };
