@@ -66,7 +66,7 @@ static gboolean check_transactions(Blockchain *bc, const Block *block, GError **
          * can be copied at will, and two transactions with one ID confuse the UTXO set. */
         g_autoptr(GError) local = NULL;
         g_autoptr(Transaction) old = blockchain_find_transaction(bc, tx->id, &local);
-                if (old != NULL) {
+        if (old != NULL) {
             g_autofree gchar *id = bc_hex_encode(tx->id, BC_HASH_LEN);
             return invalid(error, "transaction %s repeats a transaction of the chain", id);
         }
