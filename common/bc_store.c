@@ -139,7 +139,7 @@ gboolean bc_store_put(BcStore *store, char prefix, const void *key, gsize key_le
                       GError **error)
 {
     g_autofree guint8 *buf = g_malloc(key_len + 1);
-        gsize size = 0;
+    gsize size = 0;
     const void *data = g_bytes_get_data(value, &size);
     /* An empty GBytes may have no data pointer at all, which GDBM calls malformed. */
     datum content = {.dptr = (char *)(data != NULL ? data : ""), .dsize = (int)size};
