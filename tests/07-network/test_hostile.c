@@ -398,7 +398,7 @@ static void send_bad_messages(void)
 
     const gchar *const addrs[] = {"localhost:1", NULL};
     g_autoptr(GBytes) addr = message_encode_addr(addrs);
-        send_bytes(addr);
+    send_bytes(addr);
     /* addr is exercise 07-addr: as the chapter stands the node drops it, once solved it reads
      * it. Either way it says so, and serves on; this test holds for both. */
     expect_log(central, " addr");

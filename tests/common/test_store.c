@@ -155,7 +155,7 @@ static void test_locked(void)
 void test_store_register(void)
 {
     static const BcTest tests[] = {
-                {"round trip", test_round_trip},
+        {"round trip", test_round_trip},
         {"empty value", test_empty_value},
         {"foreach and delete", test_foreach_and_delete},
         {"open errors leave files alone", test_open_errors},
