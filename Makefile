@@ -5,6 +5,7 @@
 #   make demo       the chapter 7 network scenario
 #   make exercises  list the exercises   make exercise EX=03-printchain-limit   check one
 #   make exercises-verify   prove every exercise honest against its reference solution
+#   make doc-commands       run every command the docs show (tools/doc_commands.sh)
 CHAPTERS := $(notdir $(wildcard chapters/[0-9][0-9]-*))
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
@@ -15,7 +16,7 @@ endif
 SUB = $(MAKE) --no-print-directory -f mk/chapter.mk BUILD=$(BUILD) SANITIZE=$(SANITIZE)
 
 .PHONY: all deps common check bench demo diff docs-check docs-update clean exercises exercise \
-        exercises-verify $(CHAPTERS)
+        exercises-verify doc-commands $(CHAPTERS)
 
 all: $(CHAPTERS)
 
@@ -40,6 +41,7 @@ check: all
 	    $(SUB) CH=$$ch check || status=1; \
 	done; \
 	echo "== docs-check"; sh tools/docs.sh check || status=1; \
+	echo "== doc-commands"; BUILD=$(BUILD) bash tools/doc_commands.sh || status=1; \
 	sh tools/summary.sh $(BUILD)/*/results || status=1; \
 	exit $$status
 
@@ -63,6 +65,10 @@ exercises-verify: common
 
 docs-check:
 	@sh tools/docs.sh check
+
+# Every command the docs show in a console block, run for real (see tools/doc_commands.sh).
+doc-commands: all
+	@BUILD=$(BUILD) bash tools/doc_commands.sh
 
 docs-update:
 	@sh tools/docs.sh update
