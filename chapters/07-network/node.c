@@ -123,7 +123,8 @@ static void request_next_block(Node *node)
 static void handle_inv(Node *node, const Message *m)
 {
     if (m->inv.kind == MESSAGE_KIND_TX) {
-        for (gsize i = 0; i < m->inv.n_items; i++) {
+        /* Each request is a connection: a long list is asked for in part, not all at once. */
+        for (gsize i = 0; i < MIN(m->inv.n_items, NODE_MAX_TX_REQUESTS); i++) {
             const guint8 *id = m->inv.items + i * BC_HASH_LEN;
             if (!mempool_contains(node->mempool, id))
                 send_getdata(node, m->addr_from, MESSAGE_KIND_TX, id);

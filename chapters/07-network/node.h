@@ -9,6 +9,8 @@
 #define NODE_VERSION 1
 /* A miner mines as soon as its mempool holds this many transactions, as in the article. */
 #define NODE_MINING_THRESHOLD 2
+/* The most transactions one inv makes a node ask for. */
+#define NODE_MAX_TX_REQUESTS 16
 /* The most peers a node remembers. */
 #define NODE_MAX_KNOWN 100
 

@@ -10,6 +10,7 @@
 #include "blockchain.h"
 #include "hostile_chain.h"
 #include "message.h"
+#include "node.h"
 #include "server.h"
 
 /* ---- the attack ---- */
@@ -160,6 +161,24 @@ static void ask_for_unknown(void)
     CU_ASSERT_EQUAL(g_socket_condition_check(listener, G_IO_IN), 0);
 }
 
+/* A long inv of transactions is asked for in part: NODE_MAX_TX_REQUESTS getdata, not one
+ * connection per hash. (The version reply that follows must be the next message.) */
+static void offer_many_transactions(void)
+{
+    enum { OFFERED = 3 * NODE_MAX_TX_REQUESTS };
+    guint8 hashes[OFFERED * BC_HASH_LEN];
+    for (gsize i = 0; i < sizeof hashes; i++)
+        hashes[i] = (guint8)(i * 7 + 1);
+    g_autoptr(GBytes) inv = message_encode_inv(listener_addr, MESSAGE_KIND_TX, hashes, OFFERED);
+    send_bytes(inv);
+    for (guint i = 0; i < NODE_MAX_TX_REQUESTS; i++) {
+        g_autoptr(Message) request = receive_message();
+        CU_ASSERT_PTR_NOT_NULL_FATAL(request);
+        CU_ASSERT_EQUAL_FATAL(request->type, MESSAGE_GETDATA);
+        CU_ASSERT_EQUAL(request->getdata.kind, MESSAGE_KIND_TX);
+    }
+}
+
 /* The node still answers: our version (height 0) gets its version (its height) back. */
 static void expect_version_reply(gint32 height)
 {
@@ -204,6 +223,7 @@ static void test_hostile_input(void)
 
     listen_on(listener_port);
     ask_for_unknown();
+    offer_many_transactions();
     expect_version_reply(2);
 
     /* A new node, from the genesis block, still syncs the whole chain from it. */
