@@ -11,7 +11,8 @@
 # it runs in a fresh temporary directory, finds the chapter's binary in $BIN, may use the
 # chapter's sources under $CHAPTER, exits 0 when the exercise is solved, and otherwise says
 # what it expected. The reference solution, for teachers, is docs/solutions/EX.patch
-# (apply with 'patch -p1' at the top of the project).
+# (apply with 'patch -p1' at the top of the project). What several checks share lives in
+# tests/exercises/lib/, which a check sources from "$ROOT/tests/exercises/lib/".
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
@@ -51,7 +52,7 @@ check() { # EX: 0 when solved
 
 exercises() {
     for d in tests/exercises/*/; do
-        [ -f "$d/check.sh" ] && basename "$d"
+        if [ -f "$d/check.sh" ]; then basename "$d"; fi
     done
 }
 
@@ -70,7 +71,7 @@ verify() { # EX...: each must fail as is and pass with its solution
         mkdir -p "$scratch/chapters" "$scratch/tests/exercises" "$scratch/build"
         cp -r Makefile mk common tools "$scratch/"
         cp -r "$chapter" "$scratch/chapters/"
-        cp -r "tests/exercises/$ex" "$scratch/tests/exercises/"
+        cp -r "tests/exercises/$ex" tests/exercises/lib "$scratch/tests/exercises/"
         if (cd "$scratch" && sh tools/exercise.sh check "$ex") >"$scratch/before.log" 2>&1; then
             echo "verify $ex: FAIL: the check passes without the solution"
             bad=$((bad + 1))
