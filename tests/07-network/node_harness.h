@@ -238,3 +238,50 @@ G_GNUC_UNUSED static void node_free(Node *node)
     g_free(node);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Node, node_free)
+
+/* ---- talking to a node as a peer would: raw TCP on 127.0.0.1 ---- */
+
+G_GNUC_UNUSED static GSocketConnection *connect_to(guint16 port)
+{
+    g_autoptr(GSocketClient) client = g_socket_client_new();
+    g_socket_client_set_timeout(client, (guint)NODE_HARNESS_DEADLINE_S);
+    g_autofree gchar *address = g_strdup_printf("127.0.0.1:%u", port);
+    g_autoptr(GError) error = NULL;
+    GSocketConnection *connection =
+        g_socket_client_connect_to_host(client, address, 0, NULL, &error);
+    g_assert_no_error(error);
+    return connection;
+}
+
+/* Connects to PORT, writes LEN bytes of DATA and closes: one message, as nodes send them. A
+ * write error is fine: the node may cut an oversized message off before its end. */
+G_GNUC_UNUSED static void send_raw_to(guint16 port, const void *data, gsize len)
+{
+    g_autoptr(GSocketConnection) connection = connect_to(port);
+    GOutputStream *out = g_io_stream_get_output_stream(G_IO_STREAM(connection));
+    if (len > 0)
+        g_output_stream_write_all(out, data, len, NULL, NULL, NULL);
+    g_io_stream_close(G_IO_STREAM(connection), NULL, NULL);
+}
+
+G_GNUC_UNUSED static void send_bytes_to(guint16 port, GBytes *wire)
+{
+    CU_ASSERT_PTR_NOT_NULL_FATAL(wire);
+    send_raw_to(port, g_bytes_get_data(wire, NULL), g_bytes_get_size(wire));
+}
+
+/* A socket listening on 127.0.0.1:PORT: our own node address, which a node may connect to. */
+G_GNUC_UNUSED static GSocket *listen_socket(guint16 port)
+{
+    g_autoptr(GError) error = NULL;
+    GSocket *socket =
+        g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+    g_assert_no_error(error);
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) address = g_inet_socket_address_new(loopback, port);
+    g_socket_bind(socket, address, TRUE, &error);
+    g_assert_no_error(error);
+    g_socket_listen(socket, &error);
+    g_assert_no_error(error);
+    return socket;
+}

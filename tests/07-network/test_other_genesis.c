@@ -58,38 +58,6 @@ static Node *start_and_listen(guint16 port)
     return node;
 }
 
-/* Our own node address, listening, so that a node could answer it (none should). */
-static void listen_on(guint16 port)
-{
-    g_autoptr(GError) error = NULL;
-    listener =
-        g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-    g_assert_no_error(error);
-    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
-    g_autoptr(GSocketAddress) address = g_inet_socket_address_new(loopback, port);
-    g_socket_bind(listener, address, TRUE, &error);
-    g_assert_no_error(error);
-    g_socket_listen(listener, &error);
-    g_assert_no_error(error);
-}
-
-/* Sends WIRE to the node on PORT, as nodes do: one connection per message. */
-static void send_bytes_to(guint16 port, GBytes *wire)
-{
-    g_autoptr(GSocketClient) client = g_socket_client_new();
-    g_socket_client_set_timeout(client, (guint)NODE_HARNESS_DEADLINE_S);
-    g_autofree gchar *address = g_strdup_printf("127.0.0.1:%u", port);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GSocketConnection) connection =
-        g_socket_client_connect_to_host(client, address, 0, NULL, &error);
-    g_assert_no_error(error);
-    GOutputStream *out = g_io_stream_get_output_stream(G_IO_STREAM(connection));
-    g_output_stream_write_all(out, g_bytes_get_data(wire, NULL), g_bytes_get_size(wire), NULL, NULL,
-                              &error);
-    g_assert_no_error(error);
-    g_io_stream_close(G_IO_STREAM(connection), NULL, NULL);
-}
-
 /* How many lines of NODE's log contain TEXT. */
 static guint count_lines(Node *node, const gchar *text)
 {
@@ -141,7 +109,8 @@ static void test_other_genesis(void)
     /* A harmless message after it: a version from our address at the node's own height, which
      * it only logs. Once that line is there, the old code would have asked for the chain again
      * and dropped the block again, and again; now nothing follows the one drop. */
-    listen_on(listener_port);
+    /* Our own node address, listening, so that a node could answer it (none should). */
+    listener = listen_socket(listener_port);
     g_autofree gchar *listener_addr = g_strdup_printf("localhost:%u", listener_port);
     g_autoptr(GBytes) version = message_encode_version(NODE_VERSION, 0, listener_addr);
     send_bytes_to(second_port, version);
