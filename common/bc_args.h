@@ -21,7 +21,7 @@ typedef struct {
     gint64 min, max; /* BC_OPT_INT only */
 } BcOption;
 
-/* Parses ARGV (argv[0] is the command name) against OPTIONS, terminated by {NULL}.
+/* Parses ARGV (argv[0] is the command name) against OPTIONS, terminated by {0}.
  * Sets *HELP and returns TRUE when -h/--help is given; otherwise every option is checked:
  * unknown names, missing values, repeated options, stray arguments, numbers out of range and
  * missing required options fail with BC_ERROR_INVALID_ARGUMENT. */
@@ -46,6 +46,6 @@ typedef struct {
     BcCommandFunc run; /* gets argv from the command name on; returns the exit code */
 } BcCommand;
 
-/* Runs the command named by argv[1] from COMMANDS, terminated by {NULL}. With no command,
+/* Runs the command named by argv[1] from COMMANDS, terminated by {0}. With no command,
  * -h or --help prints the list; an unknown command is an error. Returns the exit code. */
 int bc_args_dispatch(const gchar *program, int argc, char **argv, const BcCommand *commands);

@@ -32,7 +32,7 @@ static int cmd_addblock(int argc, char **argv)
     const gchar *data = NULL;
     const BcOption options[] = {
         {"data", BC_OPT_STRING, &data, "DATA", "what the new block records", TRUE, 0, 0},
-        {NULL},
+        {0},
     };
     int code = bc_args_handle(argc, argv, options, "Mines a new block holding DATA.");
     if (code != BC_ARGS_RUN)
@@ -60,7 +60,7 @@ static void print_block(const Block *block)
 
 static int cmd_printchain(int argc, char **argv)
 {
-    const BcOption options[] = {{NULL}};
+    const BcOption options[] = {{0}};
     int code = bc_args_handle(argc, argv, options, "Prints every block, newest first.");
     if (code != BC_ARGS_RUN)
         return code;
@@ -83,7 +83,7 @@ int cli_run(int argc, char **argv)
     static const BcCommand commands[] = {
         {"addblock", "-data DATA", "mine a block holding DATA", cmd_addblock},
         {"printchain", "", "print all the blocks of the chain", cmd_printchain},
-        {NULL},
+        {0},
     };
     return bc_args_dispatch(PROGRAM, argc, argv, commands);
 }

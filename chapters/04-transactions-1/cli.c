@@ -56,7 +56,7 @@ static int cmd_createblockchain(int argc, char **argv)
     const gchar *address = NULL;
     const BcOption options[] = {
         {"address", BC_OPT_STRING, &address, "ADDRESS", "who gets the genesis reward", TRUE, 0, 0},
-        {NULL},
+        {0},
     };
     int code = bc_args_handle(argc, argv, options,
                               "Creates the blockchain; its genesis block pays ADDRESS.");
@@ -78,7 +78,7 @@ static int cmd_getbalance(int argc, char **argv)
     const gchar *address = NULL;
     const BcOption options[] = {
         {"address", BC_OPT_STRING, &address, "ADDRESS", "whose balance", TRUE, 0, 0},
-        {NULL},
+        {0},
     };
     int code = bc_args_handle(argc, argv, options, "Prints the balance of ADDRESS.");
     if (code != BC_ARGS_RUN)
@@ -107,7 +107,7 @@ static int cmd_send(int argc, char **argv)
         {"from", BC_OPT_STRING, &from, "ADDRESS", "the sender", TRUE, 0, 0},
         {"to", BC_OPT_STRING, &to, "ADDRESS", "the receiver", TRUE, 0, 0},
         {"amount", BC_OPT_INT, &amount, "N", "how many coins", TRUE, 1, MAX_AMOUNT},
-        {NULL},
+        {0},
     };
     int code = bc_args_handle(argc, argv, options,
                               "Sends AMOUNT coins from FROM to TO and mines the block at once.");
@@ -144,7 +144,7 @@ static void print_block(const Block *block)
 
 static int cmd_printchain(int argc, char **argv)
 {
-    const BcOption options[] = {{NULL}};
+    const BcOption options[] = {{0}};
     int code = bc_args_handle(argc, argv, options, "Prints every block, newest first.");
     if (code != BC_ARGS_RUN)
         return code;
@@ -170,7 +170,7 @@ int cli_run(int argc, char **argv)
         {"getbalance", "-address ADDRESS", "print the balance of ADDRESS", cmd_getbalance},
         {"send", "-from FROM -to TO -amount AMOUNT", "send AMOUNT coins from FROM to TO", cmd_send},
         {"printchain", "", "print all the blocks of the chain", cmd_printchain},
-        {NULL},
+        {0},
     };
     return bc_args_dispatch(PROGRAM, argc, argv, commands);
 }

@@ -235,10 +235,10 @@ Transaction *blockchain_find_transaction(Blockchain *bc, const guint8 txid[BC_HA
     Block *block;
     while ((block = blockchain_iterator_next(&it, &local)) != NULL) {
         g_autoptr(Block) owned = block;
-        for (guint t = 0; t < block->transactions->len; t++) {
-            Transaction *tx = g_ptr_array_index(block->transactions, t);
+        for (guint t = 0; t < owned->transactions->len; t++) {
+            Transaction *tx = g_ptr_array_index(owned->transactions, t);
             if (memcmp(tx->id, txid, BC_HASH_LEN) == 0)
-                return g_ptr_array_steal_index(block->transactions, t);
+                return g_ptr_array_steal_index(owned->transactions, t);
         }
     }
     if (local != NULL) {

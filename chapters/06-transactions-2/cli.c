@@ -49,7 +49,7 @@ static int cmd_createblockchain(int argc, char **argv)
     const gchar *address = NULL;
     const BcOption options[] = {
         {"address", BC_OPT_STRING, &address, "ADDRESS", "who gets the genesis reward", TRUE, 0, 0},
-        {NULL},
+        {0},
     };
     int code = bc_args_handle(argc, argv, options,
                               "Creates the blockchain; its genesis block pays ADDRESS.");
@@ -71,7 +71,7 @@ static int cmd_getbalance(int argc, char **argv)
     const gchar *address = NULL;
     const BcOption options[] = {
         {"address", BC_OPT_STRING, &address, "ADDRESS", "whose balance", TRUE, 0, 0},
-        {NULL},
+        {0},
     };
     int code = bc_args_handle(argc, argv, options, "Prints the balance of ADDRESS.");
     if (code != BC_ARGS_RUN)
@@ -107,7 +107,7 @@ static int cmd_send(int argc, char **argv)
          * lines of chapter 7 work unchanged. */
         {"mine", BC_OPT_FLAG, &mine, NULL, "mine the block on this node (always, here)", FALSE, 0,
          0},
-        {NULL},
+        {0},
     };
     int code = bc_args_handle(argc, argv, options,
                               "Sends AMOUNT coins from FROM to TO and mines the block at once; "
@@ -151,7 +151,7 @@ static int cmd_send(int argc, char **argv)
 
 static int cmd_reindexutxo(int argc, char **argv)
 {
-    const BcOption options[] = {{NULL}};
+    const BcOption options[] = {{0}};
     int code = bc_args_handle(argc, argv, options,
                               "Rebuilds the UTXO set from the blocks and prints its size.");
     if (code != BC_ARGS_RUN)
@@ -170,7 +170,7 @@ static int cmd_reindexutxo(int argc, char **argv)
 
 static int cmd_createwallet(int argc, char **argv)
 {
-    const BcOption options[] = {{NULL}};
+    const BcOption options[] = {{0}};
     int code =
         bc_args_handle(argc, argv, options,
                        "Creates a key pair, keeps it in " WALLETS_FILE " and prints its address.");
@@ -187,7 +187,7 @@ static int cmd_createwallet(int argc, char **argv)
 
 static int cmd_listaddresses(int argc, char **argv)
 {
-    const BcOption options[] = {{NULL}};
+    const BcOption options[] = {{0}};
     int code = bc_args_handle(argc, argv, options, "Prints the addresses in " WALLETS_FILE ".");
     if (code != BC_ARGS_RUN)
         return code;
@@ -217,7 +217,7 @@ static void print_block(const Block *block)
 
 static int cmd_printchain(int argc, char **argv)
 {
-    const BcOption options[] = {{NULL}};
+    const BcOption options[] = {{0}};
     int code = bc_args_handle(argc, argv, options, "Prints every block, newest first.");
     if (code != BC_ARGS_RUN)
         return code;
@@ -247,7 +247,7 @@ int cli_run(int argc, char **argv)
          cmd_send},
         {"reindexutxo", "", "rebuild the UTXO set from the chain", cmd_reindexutxo},
         {"printchain", "", "print all the blocks of the chain", cmd_printchain},
-        {NULL},
+        {0},
     };
     return bc_args_dispatch(PROGRAM, argc, argv, commands);
 }

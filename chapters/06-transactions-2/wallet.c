@@ -144,7 +144,7 @@ gboolean wallet_sign(const Wallet *wallet, const guint8 digest[BC_HASH_LEN],
     /* ECDSA needs a fresh random nonce per signature; reusing one reveals the key. */
     struct dsa_signature signature;
     dsa_signature_init(&signature);
-    RandomContext rc = {NULL};
+    RandomContext rc = {0};
     ecdsa_sign(&key, &rc, random_for_nettle, BC_HASH_LEN, digest, &signature);
     if (rc.error == NULL) {
         mpz_to_bytes(signature.r, sig);

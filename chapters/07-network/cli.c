@@ -114,7 +114,7 @@ static int cmd_createblockchain(int argc, char **argv)
     const gchar *address = NULL;
     const BcOption options[] = {
         {"address", BC_OPT_STRING, &address, "ADDRESS", "who gets the genesis reward", TRUE, 0, 0},
-        {NULL},
+        {0},
     };
     int code = bc_args_handle(argc, argv, options,
                               "Creates the blockchain; its genesis block pays ADDRESS.");
@@ -137,7 +137,7 @@ static int cmd_getbalance(int argc, char **argv)
     const gchar *address = NULL;
     const BcOption options[] = {
         {"address", BC_OPT_STRING, &address, "ADDRESS", "whose balance", TRUE, 0, 0},
-        {NULL},
+        {0},
     };
     int code = bc_args_handle(argc, argv, options, "Prints the balance of ADDRESS.");
     if (code != BC_ARGS_RUN)
@@ -170,7 +170,7 @@ static int cmd_send(int argc, char **argv)
         {"to", BC_OPT_STRING, &to, "ADDRESS", "the receiver", TRUE, 0, 0},
         {"amount", BC_OPT_INT, &amount, "N", "how many coins", TRUE, 1, MAX_AMOUNT},
         {"mine", BC_OPT_FLAG, &mine, NULL, "mine the block on this node", FALSE, 0, 0},
-        {NULL},
+        {0},
     };
     int code = bc_args_handle(argc, argv, options,
                               "Sends AMOUNT coins from FROM to TO. With -mine, this node mines "
@@ -202,7 +202,7 @@ static int cmd_send(int argc, char **argv)
     if (!mine) {
         /* A miner will put it in a block: hand it to the central node, which passes it on. */
         g_autoptr(Transaction) owned = tx;
-        g_autoptr(GBytes) raw = transaction_serialize(tx);
+        g_autoptr(GBytes) raw = transaction_serialize(owned);
         g_autoptr(GBytes) message = message_encode_tx(node_files(NULL)->address, raw);
         if (!server_send_sync(central, message, &error))
             return fail(error);
@@ -228,7 +228,7 @@ static int cmd_send(int argc, char **argv)
 
 static int cmd_reindexutxo(int argc, char **argv)
 {
-    const BcOption options[] = {{NULL}};
+    const BcOption options[] = {{0}};
     int code = bc_args_handle(argc, argv, options,
                               "Rebuilds the UTXO set from the blocks and prints its size.");
     if (code != BC_ARGS_RUN)
@@ -247,7 +247,7 @@ static int cmd_reindexutxo(int argc, char **argv)
 
 static int cmd_createwallet(int argc, char **argv)
 {
-    const BcOption options[] = {{NULL}};
+    const BcOption options[] = {{0}};
     int code = bc_args_handle(
         argc, argv, options,
         "Creates a key pair, keeps it in wallet_<NODE_ID>.dat and prints its address.");
@@ -264,7 +264,7 @@ static int cmd_createwallet(int argc, char **argv)
 
 static int cmd_listaddresses(int argc, char **argv)
 {
-    const BcOption options[] = {{NULL}};
+    const BcOption options[] = {{0}};
     int code = bc_args_handle(argc, argv, options, "Prints the addresses in wallet_<NODE_ID>.dat.");
     if (code != BC_ARGS_RUN)
         return code;
@@ -294,7 +294,7 @@ static void print_block(const Block *block)
 
 static int cmd_printchain(int argc, char **argv)
 {
-    const BcOption options[] = {{NULL}};
+    const BcOption options[] = {{0}};
     int code = bc_args_handle(argc, argv, options, "Prints every block, newest first.");
     if (code != BC_ARGS_RUN)
         return code;
@@ -318,7 +318,7 @@ static int cmd_startnode(int argc, char **argv)
     const gchar *miner = NULL;
     const BcOption options[] = {
         {"miner", BC_OPT_STRING, &miner, "ADDRESS", "mine, and be paid at ADDRESS", FALSE, 0, 0},
-        {NULL},
+        {0},
     };
     int code = bc_args_handle(argc, argv, options,
                               "Runs the node NODE_ID on localhost:NODE_ID until Ctrl-C "
@@ -355,7 +355,7 @@ int cli_run(int argc, char **argv)
         {"printchain", "", "print all the blocks of the chain", cmd_printchain},
         {"startnode", "[-miner ADDRESS]", "run this node; with -miner, mine for ADDRESS",
          cmd_startnode},
-        {NULL},
+        {0},
     };
     return bc_args_dispatch(PROGRAM, argc, argv, commands);
 }

@@ -169,7 +169,7 @@ static void check_all_usage_errors(void)
         {{"addblock", "-data", "x", "-data", "y", NULL}, "given twice"},
         {{"printchain", "-lmit", "3", NULL}, "unknown option '-lmit'"},
         {{"printchain", "extra", NULL}, "unexpected argument"},
-        {{NULL}, NULL}, /* no command: the usage, on stderr */
+        {{0}, NULL}, /* no command: the usage, on stderr */
     };
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
         check_usage_error(cases[i].args, cases[i].message);

@@ -70,7 +70,7 @@ static const gchar *const printchain[] = {"printchain", NULL};
 
 static void test_locked_by_writer(void)
 {
-    g_autoptr(GBytes) chain = make_chain();
+    g_bytes_unref(make_chain());
     {
         g_autoptr(GError) error = NULL;
         g_autoptr(BcStore) store = bc_store_open(db, BC_STORE_WRITE, &error);
@@ -87,7 +87,7 @@ static void test_locked_by_writer(void)
 /* Readers share the file; a writer must wait for them to finish. */
 static void test_locked_by_reader(void)
 {
-    g_autoptr(GBytes) chain = make_chain();
+    g_bytes_unref(make_chain());
     g_autoptr(GError) error = NULL;
     g_autoptr(BcStore) store = bc_store_open(db, BC_STORE_READ, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(store);
@@ -192,7 +192,7 @@ static void replace_block(const guint8 *hash, const void *junk, gsize len)
 /* A damaged block below the tip: printchain shows the blocks above it, then fails cleanly. */
 static void test_corrupt_block(void)
 {
-    g_autoptr(GBytes) chain = make_chain();
+    g_bytes_unref(make_chain());
     g_autofree guint8 *first = find_block("first");
     CU_ASSERT_PTR_NOT_NULL_FATAL(first);
     replace_block(first, "not a block record", 18);
@@ -210,7 +210,7 @@ static void test_corrupt_block(void)
 /* A damaged newest block: nothing is printed, and no block is mined on top of it. */
 static void test_corrupt_tip_block(void)
 {
-    g_autoptr(GBytes) chain = make_chain();
+    g_bytes_unref(make_chain());
     g_autofree guint8 *second = find_block("second");
     CU_ASSERT_PTR_NOT_NULL_FATAL(second);
     /* A real record of another block, stored under the wrong hash. */

@@ -286,9 +286,7 @@ static void test_not_enough_funds(void)
 
 static void test_create_existing(void)
 {
-    {
-        g_autoptr(Blockchain) bc = create("Ivan");
-    }
+    blockchain_close(create("Ivan"));
     gsize len_before = 0, len_after = 0;
     g_autofree gchar *before = bc_test_read_file(db, &len_before);
     g_autoptr(GError) error = NULL;

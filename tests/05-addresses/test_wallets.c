@@ -88,6 +88,7 @@ static void test_file_mode(void)
     CU_ASSERT_EQUAL(g_chmod(path, 0644), 0);
     g_autoptr(Wallets) wallets = wallets_new();
     g_autofree gchar *address = wallets_create_wallet(wallets, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(address);
     CU_ASSERT_TRUE_FATAL(wallets_save(wallets, path, NULL));
     GStatBuf st;
     CU_ASSERT_EQUAL_FATAL(g_stat(path, &st), 0);
@@ -158,6 +159,7 @@ static void test_rejects_truncated(void)
     g_autoptr(Wallets) wallets = wallets_new();
     g_autofree gchar *a = wallets_create_wallet(wallets, NULL);
     g_autofree gchar *b = wallets_create_wallet(wallets, NULL);
+    CU_ASSERT_TRUE_FATAL(a != NULL && b != NULL);
     CU_ASSERT_TRUE_FATAL(wallets_save(wallets, path, NULL));
     gsize len = 0;
     g_autofree gchar *full = bc_test_read_file(path, &len);

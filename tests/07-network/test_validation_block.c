@@ -59,7 +59,7 @@ static void expect_block_refused(Block *block, gint code, const gchar *reason)
     for (guint w = 0; w < N_WALLETS; w++)
         balances[w] = balance(w);
     g_autoptr(GError) error = NULL;
-    gboolean ok = validation_check_block(bc, block, &error);
+    gboolean ok = validation_check_block(bc, owned, &error);
     expect_error(ok, error, code, reason);
     CU_ASSERT_EQUAL(memcmp(tip, bc->tip, BC_HASH_LEN), 0);
     CU_ASSERT_EQUAL(bc->height, height);

@@ -16,7 +16,7 @@ static void expect_tx_refused(Transaction *tx, gint code, const gchar *reason)
 {
     g_autoptr(Transaction) owned = tx;
     g_autoptr(GError) error = NULL;
-    gboolean ok = validation_check_transaction(bc, tx, &error);
+    gboolean ok = validation_check_transaction(bc, owned, &error);
     expect_error(ok, error, code, reason);
 }
 

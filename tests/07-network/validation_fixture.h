@@ -109,7 +109,7 @@ static void setup(void)
     g_autoptr(Block) block1 = must_mine(new_tx(0, 1, 5));
     memcpy(block1_hash, block1->hash, BC_HASH_LEN);
     stale = new_tx(1, 3, 1);
-    g_autoptr(Block) block2 = must_mine(new_tx(1, 2, 2));
+    block_free(must_mine(new_tx(1, 2, 2)));
     g_assert(bc->height == 2);
 }
 

@@ -15,7 +15,7 @@ static gboolean parse(SendArgs *a, GError **error, gboolean *help, ...)
         {"from", BC_OPT_STRING, &a->from, "ADDRESS", "sender", TRUE, 0, 0},
         {"amount", BC_OPT_INT, &a->amount, "N", "coins", FALSE, 1, 1000},
         {"mine", BC_OPT_FLAG, &a->mine, NULL, "mine at once", FALSE, 0, 0},
-        {NULL},
+        {0},
     };
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
     g_ptr_array_add(argv, "send");

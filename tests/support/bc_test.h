@@ -10,7 +10,7 @@ typedef struct {
     CU_TestFunc func;
 } BcTest;
 
-/* Adds a suite with TESTS (terminated by {NULL}); SETUP/TEARDOWN run around each test. */
+/* Adds a suite with TESTS (terminated by {0}); SETUP/TEARDOWN run around each test. */
 void bc_test_add_suite(const gchar *name, CU_SetUpFunc setup, CU_TearDownFunc teardown,
                        const BcTest *tests);
 
