@@ -43,14 +43,25 @@ static gboolean read_tip(Blockchain *bc, GError **error)
     return TRUE;
 }
 
+static void height_key(gint32 height, guint8 key[4])
+{
+    guint32 le = GUINT32_TO_LE((guint32)height);
+    memcpy(key, &le, sizeof le);
+}
+
 /* Stores BLOCK as the new tip and applies it to the UTXO set. */
 static gboolean append_block(Blockchain *bc, const Block *block, GError **error)
 {
     g_autoptr(GBytes) tip = g_bytes_new(block->hash, BC_HASH_LEN);
-    /* The block first, then the tip: a crash in between leaves an unused block, never a tip
-     * that points at nothing. A crash before the UTXO set is updated leaves it behind the
-     * chain; 'reindexutxo' rebuilds it. */
+    g_autoptr(GBytes) hash = g_bytes_new(block->hash, BC_HASH_LEN);
+    guint8 key[4];
+    height_key(block->height, key);
+    /* The block first, then its height, then the tip: a crash in between leaves an unused
+     * block (and a height entry above the tip, which nothing reads), never a tip that points at
+     * nothing. A crash before the UTXO set is updated leaves it behind the chain; 'reindexutxo'
+     * rebuilds it. */
     if (!store_block(bc->store, block, error) ||
+        !bc_store_put(bc->store, BLOCKCHAIN_HEIGHT_PREFIX, key, sizeof key, hash, error) ||
         !bc_store_put(bc->store, BLOCKCHAIN_TIP_KEY, NULL, 0, tip, error))
         return FALSE;
     memcpy(bc->tip, block->hash, BC_HASH_LEN);
@@ -137,24 +148,62 @@ gboolean blockchain_has_block(Blockchain *bc, const guint8 hash[BC_HASH_LEN])
 
 GByteArray *blockchain_get_block_hashes(Blockchain *bc, GError **error)
 {
-    g_autoptr(GByteArray) newest_first = g_byte_array_new();
+    /* Genesis first, as a downloading peer wants them: one height lookup per block, no block
+     * decoded. */
+    g_autoptr(GByteArray) hashes = g_byte_array_sized_new((guint)(bc->height + 1) * BC_HASH_LEN);
+    for (gint32 h = 0; h <= bc->height; h++) {
+        guint8 hash[BC_HASH_LEN];
+        if (!blockchain_get_hash_at(bc, h, hash, error))
+            return NULL;
+        g_byte_array_append(hashes, hash, BC_HASH_LEN);
+    }
+    return g_steal_pointer(&hashes);
+}
+
+gboolean blockchain_get_hash_at(Blockchain *bc, gint32 height, guint8 out[BC_HASH_LEN],
+                                GError **error)
+{
+    if (height < 0 || height > bc->height) {
+        g_set_error(error, BC_ERROR, BC_ERROR_NOT_FOUND, "no block at height %d (the tip is at %d)",
+                    height, bc->height);
+        return FALSE;
+    }
+    guint8 key[4];
+    height_key(height, key);
     g_autoptr(GError) local = NULL;
-    BlockchainIterator it;
-    blockchain_iterator_init(&it, bc);
-    Block *block;
-    while ((block = blockchain_iterator_next(&it, &local)) != NULL) {
-        g_byte_array_append(newest_first, block->hash, BC_HASH_LEN);
-        block_free(block);
+    g_autoptr(GBytes) raw =
+        bc_store_get(bc->store, BLOCKCHAIN_HEIGHT_PREFIX, key, sizeof key, &local);
+    if (raw == NULL || g_bytes_get_size(raw) != BC_HASH_LEN) {
+        /* Every height up to the tip was written before the tip moved: one missing is damage. */
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT,
+                    "the database has no valid record of height %d%s%s", height,
+                    local != NULL ? ": " : "", local != NULL ? local->message : "");
+        return FALSE;
     }
-    if (local != NULL) {
+    memcpy(out, g_bytes_get_data(raw, NULL), BC_HASH_LEN);
+    return TRUE;
+}
+
+gboolean blockchain_find_height(Blockchain *bc, const guint8 hash[BC_HASH_LEN], gint32 *height,
+                                GError **error)
+{
+    g_autofree gchar *hex = bc_hex_encode(hash, BC_HASH_LEN);
+    g_autoptr(GError) local = NULL;
+    g_autoptr(Block) block =
+        blockchain_has_block(bc, hash) ? blockchain_get_block(bc, hash, &local) : NULL;
+    if (block == NULL && local != NULL) {
         g_propagate_error(error, g_steal_pointer(&local));
-        return NULL;
+        return FALSE;
     }
-    /* The iterator walks from the tip back; a downloading peer wants genesis first. */
-    GByteArray *hashes = g_byte_array_sized_new(newest_first->len);
-    for (guint i = newest_first->len; i > 0; i -= BC_HASH_LEN)
-        g_byte_array_append(hashes, newest_first->data + i - BC_HASH_LEN, BC_HASH_LEN);
-    return hashes;
+    guint8 on_chain[BC_HASH_LEN];
+    if (block == NULL || block->height > bc->height ||
+        !blockchain_get_hash_at(bc, block->height, on_chain, NULL) ||
+        memcmp(on_chain, hash, BC_HASH_LEN) != 0) {
+        g_set_error(error, BC_ERROR, BC_ERROR_NOT_FOUND, "block %s is not on the chain", hex);
+        return FALSE;
+    }
+    *height = block->height;
+    return TRUE;
 }
 /* @end blockchain-add-block */
 

@@ -8,9 +8,12 @@
 /* One database per node: blockchain_<NODE_ID>.db. */
 #define BLOCKCHAIN_DB_FILE_FORMAT "blockchain_%s.db"
 
-/* Keys in the database: the tip under 'l', each block under 'b' + its hash. */
+/* Keys in the database: the tip under 'l', each block under 'b' + its hash, and the chain by
+ * height under 'h' + the height (4 bytes, little-endian) -> that block's hash, so that a peer's
+ * "which blocks follow height N" is a few lookups, not a walk. */
 #define BLOCKCHAIN_TIP_KEY 'l'
 #define BLOCKCHAIN_BLOCK_PREFIX 'b'
+#define BLOCKCHAIN_HEIGHT_PREFIX 'h'
 
 /* @excerpt blockchain-struct */
 typedef struct Blockchain {
@@ -43,6 +46,16 @@ gboolean blockchain_has_block(Blockchain *bc, const guint8 hash[BC_HASH_LEN]);
 
 /* The hashes of every block, genesis first, BC_HASH_LEN bytes each: what getblocks answers. */
 GByteArray *blockchain_get_block_hashes(Blockchain *bc, GError **error);
+
+/* The hash of the chain's block at HEIGHT (0 is genesis) in OUT; BC_ERROR_NOT_FOUND when HEIGHT
+ * is negative or above the tip. One lookup. */
+gboolean blockchain_get_hash_at(Blockchain *bc, gint32 height, guint8 out[BC_HASH_LEN],
+                                GError **error);
+
+/* Whether the block HASH is on the chain, with its height in *HEIGHT: FALSE with
+ * BC_ERROR_NOT_FOUND when it is not (unknown, or stored but not on the chain). */
+gboolean blockchain_find_height(Blockchain *bc, const guint8 hash[BC_HASH_LEN], gint32 *height,
+                                GError **error);
 
 /* An output nobody has spent yet. */
 typedef struct {
