@@ -15,9 +15,19 @@ void wallets_free(Wallets *wallets);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Wallets, wallets_free)
 
 /* The wallets saved in PATH; an empty set when PATH does not exist. NULL with BC_ERROR_CORRUPT when
- * PATH is not a wallet file of ours, is truncated or oversized, or holds a key that does not belong
- * to its address; BC_ERROR_IO when it cannot be read. */
+ * PATH is not a regular file or is over the size limit, or as wallets_deserialize says;
+ * BC_ERROR_IO when it cannot be read. */
 Wallets *wallets_load(const gchar *path, GError **error);
+
+/* The wallets in BYTES, the contents of a wallet file (PATH names it in messages). NULL with
+ * BC_ERROR_CORRUPT when BYTES are not a wallet file of ours, truncated or oversized, hold a key
+ * that does not belong to its address, or entries that are not in the order wallets_serialize
+ * writes. */
+Wallets *wallets_deserialize(GBytes *bytes, const gchar *path, GError **error);
+
+/* The bytes of the wallet file: entries sorted by address, so the same wallets give the same
+ * bytes. */
+GBytes *wallets_serialize(const Wallets *wallets);
 
 /* Replaces PATH atomically with the wallets (mode 0600): a crash leaves the old file or the new
  * one, never half of it. */

@@ -95,9 +95,10 @@ static GBytes *read_file(const gchar *path, gboolean *missing, GError **error)
 }
 
 /* Adds the wallet of one (address, private key) entry, checking that the key gives back the address
- * and that the address is not there already. */
-static gboolean add_entry(Wallets *wallets, const gchar *path, const gchar *address,
-                          GVariant *key_bytes, GError **error)
+ * and that the address comes after PREVIOUS, the entry before it (NULL for the first): the order
+ * wallets_serialize writes, so one set of wallets has one file and no address appears twice. */
+static gboolean add_entry(Wallets *wallets, const gchar *path, const gchar *previous,
+                          const gchar *address, GVariant *key_bytes, GError **error)
 {
     /* Checked first so that the messages below only ever show a short, printable address. */
     if (!address_validate(address, NULL))
@@ -112,8 +113,11 @@ static gboolean add_entry(Wallets *wallets, const gchar *path, const gchar *addr
         g_autofree gchar *reason = g_strdup_printf("the key stored for %s is not its key", address);
         return corrupt(error, path, reason);
     }
-    if (g_hash_table_contains(wallets->by_address, address)) {
-        g_autofree gchar *reason = g_strdup_printf("%s appears twice", address);
+    gint order = previous != NULL ? strcmp(previous, address) : -1;
+    if (order >= 0) {
+        g_autofree gchar *reason = g_strdup_printf(
+            order == 0 ? "%s appears twice" : "%s is out of order (entries are sorted by address)",
+            address);
         return corrupt(error, path, reason);
     }
     g_hash_table_insert(wallets->by_address, g_strdup(address), g_steal_pointer(&wallet));
@@ -122,12 +126,15 @@ static gboolean add_entry(Wallets *wallets, const gchar *path, const gchar *addr
 
 Wallets *wallets_load(const gchar *path, GError **error)
 {
-    g_autoptr(Wallets) wallets = wallets_new();
     gboolean missing = FALSE;
     g_autoptr(GBytes) bytes = read_file(path, &missing, error);
     if (bytes == NULL)
-        return missing ? g_steal_pointer(&wallets) : NULL;
+        return missing ? wallets_new() : NULL;
+    return wallets_deserialize(bytes, path, error);
+}
 
+Wallets *wallets_deserialize(GBytes *bytes, const gchar *path, GError **error)
+{
     g_autoptr(GError) local = NULL;
     g_autoptr(GVariant) file = bc_variant_decode(bytes, G_VARIANT_TYPE(WALLETS_TYPE),
                                                  WALLETS_MAX_SIZE, "wallet file", &local);
@@ -151,22 +158,24 @@ Wallets *wallets_load(const gchar *path, GError **error)
         return NULL;
     }
 
+    g_autoptr(Wallets) wallets = wallets_new();
     g_autoptr(GVariant) entries = g_variant_get_child_value(file, 2);
     GVariantIter iter;
     g_variant_iter_init(&iter, entries);
-    const gchar *address = NULL;
+    const gchar *address = NULL, *previous = NULL;
     GVariant *key_bytes = NULL;
     while (g_variant_iter_next(&iter, "(&s@ay)", &address, &key_bytes)) {
-        gboolean ok = add_entry(wallets, path, address, key_bytes, error);
+        gboolean ok = add_entry(wallets, path, previous, address, key_bytes, error);
         g_variant_unref(key_bytes);
         if (!ok)
             return NULL;
+        previous = address; /* points into FILE, which outlives the loop */
     }
     return g_steal_pointer(&wallets);
 }
 
 /* @excerpt wallets-save */
-gboolean wallets_save(const Wallets *wallets, const gchar *path, GError **error)
+GBytes *wallets_serialize(const Wallets *wallets)
 {
     GVariantBuilder entries;
     g_variant_builder_init(&entries, G_VARIANT_TYPE("a(say)"));
@@ -177,9 +186,13 @@ gboolean wallets_save(const Wallets *wallets, const gchar *path, GError **error)
             &entries, "(s@ay)", addresses[i],
             bc_variant_new_bytes(wallet_private_key(wallet), WALLET_PRIVATE_KEY_LEN));
     }
-    g_autoptr(GBytes) bytes = bc_variant_encode(
+    return bc_variant_encode(
         g_variant_new(WALLETS_TYPE, WALLETS_MAGIC, (guint32)WALLETS_VERSION, &entries));
+}
 
+gboolean wallets_save(const Wallets *wallets, const gchar *path, GError **error)
+{
+    g_autoptr(GBytes) bytes = wallets_serialize(wallets);
     /* A temporary file in the same directory, created 0600, flushed, then renamed over PATH. */
     gsize len = 0;
     const gchar *data = g_bytes_get_data(bytes, &len);
