@@ -15,7 +15,7 @@
 #define UTXO_RECORD_TYPE "a(uxay)"
 #define UTXO_RECORD_MAX_SIZE TRANSACTION_MAX_SIZE
 
-static GBytes *encode_outputs(GArray *outputs)
+GBytes *utxo_record_encode(GArray *outputs)
 {
     GVariantBuilder b;
     g_variant_builder_init(&b, G_VARIANT_TYPE(UTXO_RECORD_TYPE));
@@ -28,7 +28,7 @@ static GBytes *encode_outputs(GArray *outputs)
 }
 
 /* The unspent outputs of transaction TXID in record RAW. */
-static GArray *decode_outputs(const guint8 txid[BC_HASH_LEN], GBytes *raw, GError **error)
+GArray *utxo_record_decode(const guint8 txid[BC_HASH_LEN], GBytes *raw, GError **error)
 {
     g_autoptr(GVariant) v = bc_variant_decode(raw, G_VARIANT_TYPE(UTXO_RECORD_TYPE),
                                               UTXO_RECORD_MAX_SIZE, "UTXO record", error);
@@ -65,7 +65,7 @@ static gboolean put_outputs(BcStore *store, const guint8 txid[BC_HASH_LEN], GArr
 {
     if (outputs->len == 0)
         return bc_store_delete(store, UTXO_PREFIX, txid, BC_HASH_LEN, error);
-    g_autoptr(GBytes) raw = encode_outputs(outputs);
+    g_autoptr(GBytes) raw = utxo_record_encode(outputs);
     return bc_store_put(store, UTXO_PREFIX, txid, BC_HASH_LEN, raw, error);
 }
 
@@ -120,7 +120,7 @@ static gboolean spend_output(BcStore *store, const guint8 txid[BC_HASH_LEN], gin
     g_autoptr(GBytes) raw = bc_store_get(store, UTXO_PREFIX, txid, BC_HASH_LEN, error);
     if (raw == NULL)
         return FALSE;
-    g_autoptr(GArray) outputs = decode_outputs(txid, raw, error);
+    g_autoptr(GArray) outputs = utxo_record_decode(txid, raw, error);
     if (outputs == NULL)
         return FALSE;
     for (guint i = 0; i < outputs->len; i++) {
@@ -172,7 +172,7 @@ static gboolean is_unspent(BcStore *store, const TxInput *in, GError **error)
         g_propagate_error(error, g_steal_pointer(&local));
         return FALSE;
     }
-    g_autoptr(GArray) outputs = decode_outputs(in->txid, raw, error);
+    g_autoptr(GArray) outputs = utxo_record_decode(in->txid, raw, error);
     for (guint i = 0; outputs != NULL && i < outputs->len; i++)
         if (g_array_index(outputs, UnspentOutput, i).index == in->vout)
             return TRUE;
@@ -237,7 +237,7 @@ static gboolean find_in_record(const guint8 *key, gsize key_len, GBytes *value, 
         g_set_error(&ctx->error, BC_ERROR, BC_ERROR_CORRUPT, "UTXO record with a bad key");
         return FALSE;
     }
-    g_autoptr(GArray) outputs = decode_outputs(key, value, &ctx->error);
+    g_autoptr(GArray) outputs = utxo_record_decode(key, value, &ctx->error);
     if (outputs == NULL)
         return FALSE;
     for (guint i = 0; i < outputs->len; i++) {

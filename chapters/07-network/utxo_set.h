@@ -12,6 +12,13 @@ typedef struct {
     Blockchain *bc;
 } UtxoSet;
 
+/* One record, the unspent outputs of one transaction (UnspentOutput, indexes increasing), as
+ * bytes; and back, as the outputs of TXID (the record's key), or NULL with BC_ERROR_CORRUPT (or
+ * BC_ERROR_TOO_LARGE) for bytes that are not a record utxo_record_encode writes. The fuzz target
+ * tests/fuzz/fuzz_utxo_record.c holds the decoder to that. */
+GBytes *utxo_record_encode(GArray *outputs);
+GArray *utxo_record_decode(const guint8 txid[BC_HASH_LEN], GBytes *raw, GError **error);
+
 /* Rebuilds the set from the chain: drops every 'c' record and writes the unspent outputs of
  * each transaction. Sets *COUNT to the number of transactions with unspent outputs. */
 gboolean utxo_set_reindex(UtxoSet *set, guint *count, GError **error);
