@@ -6,6 +6,7 @@
 #   make exercises  list the exercises   make exercise EX=03-printchain-limit   check one
 #   make exercises-verify   prove every exercise honest against its reference solution
 #   make doc-commands       run every command the docs show (tools/doc_commands.sh)
+#   make fuzz [FUZZ_S=300]  fuzz every decoder (mk/fuzz.mk, tests/fuzz/README.md)
 CHAPTERS := $(notdir $(wildcard chapters/[0-9][0-9]-*))
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
@@ -42,6 +43,7 @@ check: all
 	done; \
 	echo "== docs-check"; sh tools/docs.sh check || status=1; \
 	echo "== doc-commands"; BUILD=$(BUILD) bash tools/doc_commands.sh || status=1; \
+	echo "== fuzz-check"; $(MAKE) --no-print-directory fuzz-check || status=1; \
 	sh tools/summary.sh $(BUILD)/*/results || status=1; \
 	exit $$status
 
@@ -74,4 +76,6 @@ docs-update:
 	@sh tools/docs.sh update
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
+
+include mk/fuzz.mk
