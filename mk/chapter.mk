@@ -93,10 +93,11 @@ $(BIN): $(CH_OBJ) $(COMMON_LIB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CH_OBJ) $(COMMON_LIB) $(LIBS)
 
 # Each test_NAME.c defines test_NAME_register(); this generated file calls them all, and
-# tells the tests where the chapter's real binary is.
+# tells the tests where the chapter's real binary is, and the top of the repository.
 $(OUT)/suites.c: $(TEST_SRC) mk/chapter.mk
 	@mkdir -p $(dir $@)
 	@{ echo 'const char *const bc_test_binary = "$(abspath $(BIN))";'; \
+	   echo 'const char *const bc_test_source_dir = "$(CURDIR)";'; \
 	   for t in $(basename $(notdir $(TEST_SRC))); do echo "void $${t}_register(void);"; done; \
 	   echo "void bc_test_register_all(void);"; \
 	   echo "void bc_test_register_all(void) {"; \
