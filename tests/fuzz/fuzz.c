@@ -30,12 +30,13 @@ static void dump(const gchar *label, const guint8 *data, gsize len)
 void fuzz_assert_same(const gchar *what, const void *input, gsize len, GBytes *reencoded)
 {
     gsize out_len = 0;
+    /* An empty GBytes has no data pointer: only a NULL GBytes is a failed encoding. */
     const guint8 *out = reencoded != NULL ? g_bytes_get_data(reencoded, &out_len) : NULL;
-    if (out != NULL && out_len == len && (len == 0 || memcmp(out, input, len) == 0))
+    if (reencoded != NULL && out_len == len && (len == 0 || memcmp(out, input, len) == 0))
         return;
     fprintf(stderr, "fuzz: %s decoded, but re-encodes to other bytes\n", what);
     dump("input", input, len);
-    if (out != NULL)
+    if (reencoded != NULL)
         dump("re-encoded", out, out_len);
     else
         fprintf(stderr, "  re-encoding failed\n");
