@@ -58,7 +58,8 @@ fuzz-seeds: fuzz-build
 else
 # ---- read after mk/chapter.mk, for chapter CH: its targets' binaries in $(BUILD)/fuzz/CH/ ----
 FUZZ_OUT := $(BUILD)/fuzz/$(CH)
-FUZZ_NAMES := $(foreach t,$(FUZZ_TARGETS),$(if $(filter $(CH),$(call fuzz_chapters_of,$(t))),$(call fuzz_name_of,$(t))))
+fuzz_name_if_in = $(if $(filter $(CH),$(call fuzz_chapters_of,$(1))),$(call fuzz_name_of,$(1)))
+FUZZ_NAMES := $(foreach t,$(FUZZ_TARGETS),$(call fuzz_name_if_in,$(t)))
 FUZZ_BINS := $(addprefix $(FUZZ_OUT)/,$(FUZZ_NAMES))
 # libFuzzer's own main() under clang (always for 'make fuzz'); our standalone.c otherwise.
 FUZZ_LIBFUZZER ?= $(if $(findstring clang,$(shell $(CC) --version 2>/dev/null)),1,0)

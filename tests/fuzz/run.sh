@@ -68,9 +68,11 @@ for target in "$@"; do
             rate=$(stat stat::average_exec_per_sec "$log")
             added=$(stat stat::new_units_added "$log")
             rss=$(stat stat::peak_rss_mb "$log")
+            slowest=$(stat stat::slowest_unit_time_sec "$log")
             cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n 1)
             n=$(ls "$found" | wc -l)
-            line="$name ($ch): ${execs:-?} execs, ${rate:-?}/s, ${cov:-cov: ?}, +${added:-?} inputs, peak ${rss:-?} MB, findings $n"
+            line="$name ($ch): ${execs:-?} execs, ${rate:-?}/s, ${cov:-cov: ?}, +${added:-?} inputs"
+            line="$line, slowest ${slowest:-?} s, peak ${rss:-?} MB, findings $n"
             if [ "$n" -gt 0 ] || [ "$status" -ne 0 ]; then
                 line="$line: FAILED (exit $status, see $log and $found/)"
                 failed=$((failed + 1))
