@@ -12,6 +12,11 @@ if [ -z "$missing" ]; then
 fi
 [ -f /usr/include/gdbm.h ] || missing="$missing gdbm"
 [ -f /usr/include/x86_64-linux-gnu/gmp.h ] || [ -f /usr/include/gmp.h ] || missing="$missing gmp"
+# 'sh mk/deps.sh images' (make docs-images) wants the drawing tools too.
+if [ "${1:-}" = images ]; then
+    PACKAGES="$PACKAGES graphviz gnuplot-nox"
+    { command -v dot && command -v gnuplot; } >/dev/null 2>&1 || missing="$missing graphviz/gnuplot"
+fi
 [ -z "$missing" ] && exit 0
 
 echo "deps: missing:$missing" >&2
