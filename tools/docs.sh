@@ -10,6 +10,15 @@
 # '@end pow-run'. 'check' fails when a fenced block differs from its region (or the region is
 # missing); 'update' rewrites the fenced blocks from the sources.
 #
+# Quotes: a short example copied from the code, not a whole region, is marked
+#     <!-- quote: chapters/01-basic-prototype/main.c -->
+# before its fenced block. 'check' fails unless every line of the block (leading and trailing
+# blanks aside; empty lines and lines that are only '...' skipped) is a line of that file, in
+# the same order. 'update' cannot rewrite a quote: it is fixed by hand.
+#
+# Links: a link from one text to a heading of another, [...](NN-name.md#heading), must name a
+# heading that text has (by GitHub's rule: lower case, punctuation dropped, spaces to '-').
+#
 # Pictures: docs/img/*.svg must match their sources in docs/img/src/ ('check' runs
 # tools/images.sh check and selftest; 'make docs-images' draws them).
 #
@@ -62,6 +71,63 @@ render() { # DOC OUT
     return $bad
 }
 
+# Checks every quote in DOC against its file; prints problems, returns non-zero.
+quotes() { # DOC
+    awk -v doc="$1" '
+        function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
+        function check(file,    line, i, n, ok, at) {
+            n = 0
+            while ((getline line < file) > 0) src[++n] = trim(line)
+            close(file)
+            if (n == 0) { printf "%s: quote from %s: no such file\n", doc, file > "/dev/stderr"; return 0 }
+            at = 0
+            for (i = 1; i <= nq; i++) {
+                if (q[i] == "" || q[i] == "...") continue
+                for (at++; at <= n && src[at] != q[i]; at++) ;
+                if (at > n) {
+                    printf "%s:%d: quote from %s: this line is not there (or not in this order): %s\n", doc, qline[i], file, q[i] > "/dev/stderr"
+                    return 0
+                }
+            }
+            return 1
+        }
+        state == 2 && /^```/ { if (!check(file)) bad = 1; state = 0; next }
+        state == 2 { q[++nq] = trim($0); qline[nq] = NR; next }
+        state == 1 {
+            if ($0 !~ /^```/) { printf "%s:%d: quote marker not followed by a fenced block\n", doc, NR > "/dev/stderr"; bad = 1; state = 0; next }
+            state = 2; nq = 0; next
+        }
+        /^<!-- quote: .* -->$/ { file = $0; sub(/^<!-- quote: /, "", file); sub(/ -->$/, "", file); state = 1; next }
+        END { exit bad }' "$1"
+}
+
+# The anchors of DOC's headings, one per line (fenced blocks skipped: '#define' is no heading).
+anchors() { # DOC
+    awk '/^```/ { fenced = !fenced; next }
+         !fenced && /^#+ / {
+             s = tolower($0); sub(/^#+ /, "", s); gsub(/[^a-z0-9 _-]/, "", s); gsub(/ /, "-", s)
+             print s
+         }' "$1"
+}
+
+# Checks every link from DOC to a heading of a text beside it; prints problems, returns non-zero.
+links() { # DOC
+    dir=$(dirname "$1") bad=0
+    for link in $(grep -o '](\([A-Za-z0-9_./-]*\.md\)#[A-Za-z0-9_-]*)' "$1" | sort -u); do
+        target=${link#](}
+        target=${target%)}
+        file=${target%%#*} anchor=${target#*#}
+        if [ ! -f "$dir/$file" ]; then
+            echo "$1: link to $file, which does not exist" >&2
+            bad=1
+        elif ! anchors "$dir/$file" | grep -qxF "$anchor"; then
+            echo "$1: link to $file#$anchor, a heading $file does not have" >&2
+            bad=1
+        fi
+    done
+    return $bad
+}
+
 diff_file() { # N: the generated diff of chapter N against N-1
     prev=$1 cur=$2
     # File times would make every clone's diff different: keep only the names.
@@ -78,6 +144,10 @@ case "$mode" in
 check | update)
     for doc in docs/*.md docs/*/*.md; do
         [ -f "$doc" ] || continue
+        [ "$mode" = check ] && { links "$doc" || status=1; }
+        if [ "$mode" = check ] && grep -q '^<!-- quote: ' "$doc"; then
+            quotes "$doc" || status=1
+        fi
         grep -q '^<!-- excerpt: ' "$doc" || continue
         if ! render "$doc" "$tmp"; then status=1; continue; fi
         if ! cmp -s "$doc" "$tmp"; then
