@@ -16,6 +16,10 @@
 # blanks aside; empty lines and lines that are only '...' skipped) is a line of that file, in
 # the same order. 'update' cannot rewrite a quote: it is fixed by hand.
 #
+# Recaps: each chapter's text ends with a recap whose item '- **Files:** new `a.c`, ...;
+# changed `b.c`, ...' names the files the chapter's diff adds and changes (chapter 1: every
+# file), so that it cannot go stale: 'check' compares the two lists with the diff.
+#
 # Links: a link from one text to a heading of another, [...](NN-name.md#heading), must name a
 # heading that text has (by GitHub's rule: lower case, punctuation dropped, spaces to '-').
 #
@@ -101,6 +105,52 @@ quotes() { # DOC
         END { exit bad }' "$1"
 }
 
+# The files chapter CH adds and changes, as "new NAME" and "changed NAME" lines, sorted; PREV is
+# the chapter before it, or nothing for the first.
+chapter_files() { # PREV CH
+    if [ -z "$1" ]; then
+        ls "chapters/$2" | grep -vx README.md | sed 's/^/new /'
+    else
+        diff_file "$1" "$2" | awk '
+            /^\+\+\+ / { f = $2; sub(/.*\//, "", f); files[f] = 1 }
+            /^@@ -0,0 / { added[f] = 1 }
+            END { for (f in files) print (f in added ? "new " : "changed ") f }'
+    fi | sort
+}
+
+# The files DOC's recap names, in chapter_files' form.
+recap_files() { # DOC
+    awk '/^- \*\*Files:\*\*/ { on = 1 }
+         on && (/^$/ || (/^- / && !/^- \*\*Files:\*\*/)) { on = 0 }
+         on { text = text " " $0 }
+         END {
+             kind = "new"
+             n = split(text, words, /[ ,;:()]+/)
+             for (i = 1; i <= n; i++) {
+                 if (words[i] == "changed") kind = "changed"
+                 if (words[i] ~ /^`[A-Za-z0-9_.-]+`$/) print kind " " substr(words[i], 2, length(words[i]) - 2)
+             }
+         }' "$1" | sort
+}
+
+# Checks the recap of chapter CH's text against the chapter's files.
+recap() { # PREV CH
+    doc=docs/$2.md
+    [ -f "$doc" ] || return 0
+    want=$(chapter_files "$1" "$2")
+    have=$(recap_files "$doc")
+    if [ -z "$have" ]; then
+        echo "$doc: no recap naming the chapter's files ('- **Files:** new \`x.c\`; changed \`y.c\`')" >&2
+        return 1
+    fi
+    if [ "$want" != "$have" ]; then
+        echo "$doc: the recap's files are not the chapter's:" >&2
+        echo "$want" | sed 's/^/    the chapter: /' >&2
+        echo "$have" | sed 's/^/    the recap:   /' >&2
+        return 1
+    fi
+}
+
 # The anchors of DOC's headings, one per line (fenced blocks skipped: '#define' is no heading).
 anchors() { # DOC
     awk '/^```/ { fenced = !fenced; next }
@@ -163,6 +213,7 @@ check | update)
     if [ "$mode" = check ]; then
         prev=""
         for ch in $chapters; do
+            recap "$prev" "$ch" || status=1
             if [ -n "$prev" ]; then
                 f=docs/diffs/$ch.diff
                 diff_file "$prev" "$ch" > "$tmp"
