@@ -4,7 +4,8 @@
 #
 # A picture's recipe is docs/img/src/NAME.EXT, by its extension:
 #   NAME.dot  graphviz ('dot -Tsvg'; a graph may choose another layout with 'layout=neato')
-#   NAME.gp   gnuplot: the script draws on the SVG terminal set here, and reads its data from
+#   NAME.gp   gnuplot: the script draws on the SVG terminal set here (960x600, Helvetica 16,
+#             no "enhanced" text, so BC_TARGET_BITS prints as it is), and reads its data from
 #             files beside it (NAME.tsv, ...; it runs in docs/img/src)
 #   NAME.seq  a sequence diagram (lanes, messages, notes), drawn by tools/seqdiag.awk. Plain
 #             awk, so a program can draw one from its own logs on any machine (the format is
@@ -54,7 +55,7 @@ stamp_field() { # SVG FIELD: the hash after 'FIELD sha256 ' in the stamp
 draw() { # SRC NAME RECIPE OUT: the unstamped picture in OUT
     case "$3" in
     *.dot) dot -Tsvg "$1/$3" > "$4" ;;
-    *.gp) (cd "$1" && gnuplot -e "set terminal svg size 960,600 dynamic enhanced font 'Helvetica,16' \
+    *.gp) (cd "$1" && gnuplot -e "set terminal svg size 960,600 dynamic noenhanced font 'Helvetica,16' \
         background '#ffffff'" "$3") > "$4" ;;
     *.seq) awk -f "$ROOT/tools/seqdiag.awk" "$1/$3" > "$4" ;;
     esac
