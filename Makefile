@@ -75,6 +75,12 @@ doc-commands: all
 docs-update:
 	@sh tools/docs.sh update
 
+# The pictures of the texts, docs/img/*.svg, drawn from docs/img/src/ (tools/images.sh says
+# how); installs graphviz and gnuplot first. 'make docs-check' checks them without either.
+.PHONY: docs-images
+docs-images:
+	@sh mk/deps.sh images && sh tools/images.sh build
+
 clean:
 	rm -rf build build-san build-fuzz
 

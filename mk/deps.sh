@@ -2,7 +2,7 @@
 # Checks that the libraries every chapter links with are installed. As root it installs what
 # is missing with apt-get; otherwise it prints the exact command and fails.
 set -u
-PACKAGES="libglib2.0-dev libgdbm-dev nettle-dev libgmp-dev libcunit1-dev pkg-config clang libclang-rt-dev"
+PACKAGES="libglib2.0-dev libgdbm-dev nettle-dev libgmp-dev libcunit1-dev pkg-config"
 missing=""
 command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"
 if [ -z "$missing" ]; then
@@ -12,9 +12,17 @@ if [ -z "$missing" ]; then
 fi
 [ -f /usr/include/gdbm.h ] || missing="$missing gdbm"
 [ -f /usr/include/x86_64-linux-gnu/gmp.h ] || [ -f /usr/include/gmp.h ] || missing="$missing gmp"
-# clang with its libFuzzer runtime, for 'make fuzz' (tests/fuzz/).
-fuzzer_runtime=$(clang -print-file-name="libclang_rt.fuzzer-$(uname -m).a" 2>/dev/null)
-[ -f "$fuzzer_runtime" ] || missing="$missing libfuzzer"
+# 'sh mk/deps.sh images' (make docs-images) wants the drawing tools too.
+if [ "${1:-}" = images ]; then
+    PACKAGES="$PACKAGES graphviz gnuplot-nox"
+    { command -v dot && command -v gnuplot; } >/dev/null 2>&1 || missing="$missing graphviz/gnuplot"
+fi
+# 'sh mk/deps.sh fuzz' (make fuzz) wants clang and its libFuzzer runtime too.
+if [ "${1:-}" = fuzz ]; then
+    PACKAGES="$PACKAGES clang libclang-rt-dev"
+    fuzzer_runtime=$(clang -print-file-name="libclang_rt.fuzzer-$(uname -m).a" 2>/dev/null)
+    [ -f "$fuzzer_runtime" ] || missing="$missing libfuzzer"
+fi
 [ -z "$missing" ] && exit 0
 
 echo "deps: missing:$missing" >&2

@@ -36,7 +36,8 @@ FUZZ_SUB = $(MAKE) --no-print-directory -f mk/chapter.mk -f mk/fuzz.mk
 
 .PHONY: fuzz fuzz-check fuzz-seeds fuzz-build
 
-fuzz: deps
+fuzz:
+	@sh mk/deps.sh fuzz
 	@for ch in $(FUZZ_CHAPTERS); do \
 	    $(FUZZ_SUB) CH=$$ch BUILD=build-fuzz CC=clang SANITIZE=1 SAN="$(FUZZ_SAN)" \
 	        FUZZ_LIBFUZZER=1 fuzz-bins || exit 1; \

@@ -304,6 +304,9 @@ run_command() {
         fi
     fi
     cmd=$(translate "$cmd")
+    # A learner's shell forgets the background jobs that ended at each prompt, so that '%1'
+    # names the first job still there; 'jobs' does the same here.
+    jobs > /dev/null 2>&1
 
     local expect_fail=0 s interrupt=0 last="" errors=()
     for s in "${shown[@]}"; do
