@@ -3,7 +3,10 @@
 
 #include <stdio.h>
 
-G_DEFINE_QUARK(bc - error - quark, bc_error)
+/* The quark's name is one token, "bc-error-quark": clang-format would split it at the dashes. */
+// clang-format off
+G_DEFINE_QUARK(bc-error-quark, bc_error)
+// clang-format on
 
 void bc_print_error(const GError *error)
 {

@@ -47,17 +47,34 @@ gboolean bc_store_exists(const gchar *path)
     return g_file_test(path, G_FILE_TEST_EXISTS);
 }
 
-static void set_gdbm_error(GError **error, const gchar *path, const gchar *action)
+/* GDBM's own words for its last error: on DBF when there is one (they then include the system's
+ * reason, e.g. "Write error: No space left on device"), else the process's last error. */
+static gchar *gdbm_reason(GDBM_FILE dbf, int code, int sys)
 {
-    int code = gdbm_errno;
+    if (dbf != NULL)
+        return g_strdup(gdbm_db_strerror(dbf));
+    if (gdbm_syserr[code] && sys != 0)
+        return g_strdup_printf("%s: %s", gdbm_strerror(code), g_strerror(sys));
+    return g_strdup(gdbm_strerror(code));
+}
+
+/* ACTION on PATH failed in GDBM (on DBF, or NULL when opening): a GError that keeps GDBM's
+ * reason and says which of our codes it is. */
+static void set_gdbm_error(GError **error, GDBM_FILE dbf, const gchar *path, const gchar *action)
+{
     int sys = errno;
-    BcError kind = BC_ERROR_IO;
+    int code = dbf != NULL ? gdbm_last_errno(dbf) : gdbm_errno;
+    g_autofree gchar *reason = gdbm_reason(dbf, code, sys);
     switch (code) {
     case GDBM_CANT_BE_READER:
     case GDBM_CANT_BE_WRITER:
-        kind = BC_ERROR_LOCKED;
-        g_set_error(error, BC_ERROR, kind, "%s is in use by another process (%s)", path,
-                    gdbm_strerror(code));
+        g_set_error(error, BC_ERROR, BC_ERROR_LOCKED, "%s is in use by another process (%s)", path,
+                    reason);
+        return;
+    case GDBM_NEED_RECOVERY:
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT,
+                    "cannot %s %s: %s (it is recovered when next opened for writing)", action, path,
+                    reason);
         return;
     case GDBM_BAD_MAGIC_NUMBER:
     case GDBM_BAD_FILE_OFFSET:
@@ -67,54 +84,164 @@ static void set_gdbm_error(GError **error, const gchar *path, const gchar *actio
     case GDBM_BAD_DIR_ENTRY:
     case GDBM_BAD_HASH_TABLE:
     case GDBM_FILE_EOF:
-    case GDBM_NEED_RECOVERY:
     case GDBM_BACKUP_FAILED:
-        kind = BC_ERROR_CORRUPT;
-        g_set_error(error, BC_ERROR, kind, "%s is not a valid database: %s", path,
-                    gdbm_strerror(code));
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "%s is not a valid database: %s", path,
+                    reason);
         return;
     default:
-        break;
+        g_set_error(error, BC_ERROR, BC_ERROR_IO, "cannot %s %s: %s", action, path, reason);
     }
-    if (gdbm_syserr[code] && sys != 0)
-        g_set_error(error, BC_ERROR, kind, "cannot %s %s: %s (%s)", action, path,
-                    gdbm_strerror(code), g_strerror(sys));
-    else
-        g_set_error(error, BC_ERROR, kind, "cannot %s %s: %s", action, path, gdbm_strerror(code));
+}
+
+/* A copy of PATH as it is now, in PATH.bak-<UTC time>[.N], made before recovery rewrites it;
+ * its name, or NULL with an error. Never overwrites an earlier backup. */
+static gchar *backup_copy(const gchar *path, GError **error)
+{
+    g_autofree gchar *contents = NULL;
+    gsize len = 0;
+    g_autoptr(GError) local = NULL;
+    if (!g_file_get_contents(path, &contents, &len, &local)) {
+        g_set_error(error, BC_ERROR, BC_ERROR_IO, "cannot back up %s before recovery: %s", path,
+                    local->message);
+        return NULL;
+    }
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autofree gchar *stamp = g_date_time_format(now, "%Y%m%dT%H%M%SZ");
+    for (guint n = 0; n < 100; n++) {
+        gchar *name = n == 0 ? g_strdup_printf("%s.bak-%s", path, stamp)
+                             : g_strdup_printf("%s.bak-%s.%u", path, stamp, n);
+        int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 && errno == EEXIST) {
+            g_free(name);
+            continue;
+        }
+        gboolean ok = fd >= 0;
+        for (gsize done = 0; ok && done < len;) {
+            ssize_t w = write(fd, contents + done, len - done);
+            if (w < 0 && errno == EINTR)
+                continue;
+            ok = w > 0;
+            done += ok ? (gsize)w : 0;
+        }
+        ok = ok && fsync(fd) == 0;
+        int sys = errno;
+        if (fd >= 0)
+            close(fd);
+        if (ok)
+            return name;
+        if (fd >= 0)
+            unlink(name);
+        g_set_error(error, BC_ERROR, BC_ERROR_IO, "cannot back up %s before recovery in %s: %s",
+                    path, name, g_strerror(sys));
+        g_free(name);
+        return NULL;
+    }
+    g_set_error(error, BC_ERROR, BC_ERROR_IO, "cannot back up %s: too many backups of %s", path,
+                stamp);
+    return NULL;
+}
+
+/* A file a writer left half-updated (killed in the middle of a write or a sync) needs recovery:
+ * GDBM rebuilds it from every record it can still read. The file as it was is kept first, and
+ * what was recovered is said on stderr, since records may be lost. */
+static gboolean recover(GDBM_FILE dbf, const gchar *path, GError **error)
+{
+    g_autofree gchar *backup = backup_copy(path, error);
+    if (backup == NULL)
+        return FALSE;
+    gdbm_recovery rcvr = {0};
+    errno = 0;
+    if (gdbm_recover(dbf, &rcvr, GDBM_RCVR_DEFAULT) != 0) {
+        g_autoptr(GError) local = NULL;
+        set_gdbm_error(&local, dbf, path, "recover");
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "%s (the file as it was is kept in %s)",
+                    local->message, backup);
+        return FALSE;
+    }
+    g_printerr("warning: %s needed recovery: %zu records recovered (from %zu buckets), %zu records "
+               "and %zu buckets lost; the file as it was is kept in %s\n",
+               path, rcvr.recovered_keys, rcvr.recovered_buckets, rcvr.failed_keys,
+               rcvr.failed_buckets, backup);
+    return TRUE;
+}
+
+/* Opens the file first, then hands the descriptor to GDBM: CREATE makes it with O_EXCL, so two
+ * processes creating the same database cannot truncate each other's, and a failed CREATE
+ * removes only the file this call made. */
+static int open_file(const gchar *path, BcStoreMode mode, struct stat *st, GError **error)
+{
+    int flags = (mode == BC_STORE_READ ? O_RDONLY : O_RDWR) | O_CLOEXEC;
+    if (mode == BC_STORE_CREATE)
+        flags |= O_CREAT | O_EXCL;
+    int fd = open(path, flags, 0644);
+    if (fd < 0) {
+        int sys = errno;
+        if (sys == EEXIST)
+            g_set_error(error, BC_ERROR, BC_ERROR_EXISTS, "%s already exists", path);
+        else if (sys == ENOENT)
+            g_set_error(error, BC_ERROR, BC_ERROR_NOT_FOUND, "%s does not exist", path);
+        else
+            g_set_error(error, BC_ERROR, BC_ERROR_IO, "cannot open %s: %s", path, g_strerror(sys));
+        return -1;
+    }
+    if (fstat(fd, st) != 0) {
+        int sys = errno;
+        close(fd);
+        g_set_error(error, BC_ERROR, BC_ERROR_IO, "cannot open %s: %s", path, g_strerror(sys));
+        return -1;
+    }
+    /* GDBM would happily initialise an empty file as a new database: refuse instead, so a
+     * truncated file is reported rather than silently replaced. */
+    if (mode != BC_STORE_CREATE && S_ISREG(st->st_mode) && st->st_size == 0) {
+        close(fd);
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "%s is empty, not a valid database", path);
+        return -1;
+    }
+    return fd;
+}
+
+/* Removes PATH if it is still the file described by ST (the one this process created). */
+static void unlink_if_same(const gchar *path, const struct stat *st)
+{
+    struct stat now;
+    if (lstat(path, &now) == 0 && now.st_dev == st->st_dev && now.st_ino == st->st_ino)
+        unlink(path);
 }
 
 BcStore *bc_store_open(const gchar *path, BcStoreMode mode, GError **error)
 {
     crash_hook_init();
-    gboolean exists = bc_store_exists(path);
-    if (mode == BC_STORE_CREATE && exists) {
-        g_set_error(error, BC_ERROR, BC_ERROR_EXISTS, "%s already exists", path);
-        return NULL;
-    }
-    if (mode != BC_STORE_CREATE && !exists) {
-        g_set_error(error, BC_ERROR, BC_ERROR_NOT_FOUND, "%s does not exist", path);
-        return NULL;
-    }
-    /* GDBM would happily initialise an empty file as a new database: refuse instead, so a
-     * truncated file is reported rather than silently replaced. */
     struct stat st;
-    if (exists && stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
-        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "%s is empty, not a valid database", path);
+    int fd = open_file(path, mode, &st, error);
+    if (fd < 0)
         return NULL;
-    }
     int flags = mode == BC_STORE_READ    ? GDBM_READER
                 : mode == BC_STORE_WRITE ? GDBM_WRITER
                                          : GDBM_NEWDB;
-    /* XVERIFY checks the file's structure on open; CLOEXEC keeps it out of child processes. */
-    flags |= GDBM_CLOEXEC | GDBM_XVERIFY;
+    /* XVERIFY checks the file's structure on open; CLOEXEC keeps it out of child processes;
+     * CLOERROR closes FD when GDBM refuses it. */
+    flags |= GDBM_CLOEXEC | GDBM_XVERIFY | GDBM_CLOERROR;
     errno = 0;
-    GDBM_FILE dbf = gdbm_open(path, 0, flags, 0644, NULL);
+    GDBM_FILE dbf = gdbm_fd_open(fd, path, 0, flags, NULL);
     if (dbf == NULL) {
-        set_gdbm_error(error, path, "open");
-        /* NEWDB created the file before failing: do not leave a half-made database behind. */
+        set_gdbm_error(error, NULL, path, "open");
+        /* Do not leave a half-made database behind, but never remove what another made. */
         if (mode == BC_STORE_CREATE)
-            unlink(path);
+            unlink_if_same(path, &st);
         return NULL;
+    }
+    if (gdbm_needs_recovery(dbf)) {
+        gboolean ok = FALSE;
+        if (mode == BC_STORE_READ)
+            g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT,
+                        "%s needs recovery (%s): it is recovered when next opened for writing",
+                        path, gdbm_db_strerror(dbf));
+        else
+            ok = recover(dbf, path, error);
+        if (!ok) {
+            gdbm_close(dbf);
+            return NULL;
+        }
     }
     BcStore *store = g_new0(BcStore, 1);
     store->dbf = dbf;
@@ -150,17 +277,26 @@ GBytes *bc_store_get(BcStore *store, char prefix, const void *key, gsize key_len
                         "no record '%c' of %" G_GSIZE_FORMAT " key bytes in %s", prefix, key_len,
                         store->path);
         else
-            set_gdbm_error(error, store->path, "read");
+            set_gdbm_error(error, store->dbf, store->path, "read");
         return NULL;
     }
     /* gdbm_fetch returns malloc'ed memory: hand it to GBytes with free() as its destructor. */
     return g_bytes_new_with_free_func(value.dptr, (gsize)value.dsize, free, value.dptr);
 }
 
-gboolean bc_store_contains(BcStore *store, char prefix, const void *key, gsize key_len)
+gboolean bc_store_contains(BcStore *store, char prefix, const void *key, gsize key_len,
+                           GError **error)
 {
     g_autofree guint8 *buf = g_malloc(key_len + 1);
-    return gdbm_exists(store->dbf, make_key(buf, prefix, key, key_len)) != 0;
+    gdbm_clear_error(store->dbf);
+    errno = 0;
+    if (gdbm_exists(store->dbf, make_key(buf, prefix, key, key_len)))
+        return TRUE;
+    /* gdbm_exists says 0 both for "absent" and for "could not read": tell them apart. */
+    gdbm_error code = gdbm_last_errno(store->dbf);
+    if (code != GDBM_NO_ERROR && code != GDBM_ITEM_NOT_FOUND)
+        set_gdbm_error(error, store->dbf, store->path, "read");
+    return FALSE;
 }
 
 gboolean bc_store_put(BcStore *store, char prefix, const void *key, gsize key_len, GBytes *value,
@@ -172,7 +308,7 @@ gboolean bc_store_put(BcStore *store, char prefix, const void *key, gsize key_le
     /* An empty GBytes may have no data pointer at all, which GDBM calls malformed. */
     datum content = {.dptr = (char *)(data != NULL ? data : ""), .dsize = (int)size};
     if (gdbm_store(store->dbf, make_key(buf, prefix, key, key_len), content, GDBM_REPLACE) != 0) {
-        set_gdbm_error(error, store->path, "write");
+        set_gdbm_error(error, store->dbf, store->path, "write");
         return FALSE;
     }
     count_write();
@@ -185,7 +321,7 @@ gboolean bc_store_delete(BcStore *store, char prefix, const void *key, gsize key
     g_autofree guint8 *buf = g_malloc(key_len + 1);
     if (gdbm_delete(store->dbf, make_key(buf, prefix, key, key_len)) != 0 &&
         gdbm_errno != GDBM_ITEM_NOT_FOUND) {
-        set_gdbm_error(error, store->path, "delete from");
+        set_gdbm_error(error, store->dbf, store->path, "delete from");
         return FALSE;
     }
     count_write();
@@ -214,7 +350,7 @@ gboolean bc_store_foreach(BcStore *store, char prefix, BcStoreFunc func, gpointe
         key = next;
     }
     if (gdbm_errno != GDBM_ITEM_NOT_FOUND && gdbm_errno != GDBM_NO_ERROR) {
-        set_gdbm_error(error, store->path, "iterate over");
+        set_gdbm_error(error, store->dbf, store->path, "iterate over");
         return FALSE;
     }
     return TRUE;
@@ -223,7 +359,7 @@ gboolean bc_store_foreach(BcStore *store, char prefix, BcStoreFunc func, gpointe
 gboolean bc_store_sync(BcStore *store, GError **error)
 {
     if (gdbm_sync(store->dbf) != 0) {
-        set_gdbm_error(error, store->path, "sync");
+        set_gdbm_error(error, store->dbf, store->path, "sync");
         return FALSE;
     }
     count_write();

@@ -14,8 +14,11 @@ typedef enum {
 } BcStoreMode;
 
 /* Opens PATH. Errors: BC_ERROR_NOT_FOUND (no file, READ/WRITE), BC_ERROR_EXISTS (CREATE),
- * BC_ERROR_LOCKED (another process has it), BC_ERROR_CORRUPT (not a GDBM file, truncated),
- * BC_ERROR_IO. A file that fails to open is left untouched. */
+ * BC_ERROR_LOCKED (another process has it), BC_ERROR_CORRUPT (not a GDBM file, truncated, or in
+ * need of recovery when opened for reading), BC_ERROR_IO; messages keep GDBM's own reason.
+ * A file that fails to open is left untouched. A file that a killed writer left in need of
+ * recovery is recovered when opened for writing (WRITE): a copy of it is kept first in
+ * PATH.bak-<UTC time>, and what was recovered is said on stderr. */
 BcStore *bc_store_open(const gchar *path, BcStoreMode mode, GError **error);
 void bc_store_close(BcStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(BcStore, bc_store_close)
@@ -24,7 +27,10 @@ gboolean bc_store_exists(const gchar *path);
 
 /* The value under PREFIX+KEY, or NULL with BC_ERROR_NOT_FOUND when there is none. */
 GBytes *bc_store_get(BcStore *store, char prefix, const void *key, gsize key_len, GError **error);
-gboolean bc_store_contains(BcStore *store, char prefix, const void *key, gsize key_len);
+/* TRUE when there is a value under PREFIX+KEY; FALSE when there is none, or with an error set
+ * when the file could not be read (so a damaged file is not taken for a missing record). */
+gboolean bc_store_contains(BcStore *store, char prefix, const void *key, gsize key_len,
+                           GError **error);
 gboolean bc_store_put(BcStore *store, char prefix, const void *key, gsize key_len, GBytes *value,
                       GError **error);
 /* Deleting a missing key is not an error. */

@@ -28,7 +28,11 @@ static gboolean read_tip(Blockchain *bc, GError **error)
     g_autoptr(GError) local = NULL;
     g_autoptr(GBytes) tip = bc_store_get(bc->store, BLOCKCHAIN_TIP_KEY, NULL, 0, &local);
     if (tip == NULL || g_bytes_get_size(tip) != BC_HASH_LEN) {
-        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "the database has no valid tip record");
+        /* GDBM's reason, when it gave one, says whether the file or the record is at fault. */
+        BcError code =
+            local != NULL && local->code != BC_ERROR_NOT_FOUND ? local->code : BC_ERROR_CORRUPT;
+        g_set_error(error, BC_ERROR, code, "the database has no valid tip record%s%s",
+                    local != NULL ? ": " : "", local != NULL ? local->message : "");
         return FALSE;
     }
     memcpy(bc->tip, g_bytes_get_data(tip, NULL), BC_HASH_LEN);

@@ -29,7 +29,11 @@ static gboolean read_tip(Blockchain *bc, GError **error)
     g_autoptr(GError) local = NULL;
     g_autoptr(GBytes) tip = bc_store_get(bc->store, BLOCKCHAIN_TIP_KEY, NULL, 0, &local);
     if (tip == NULL || g_bytes_get_size(tip) != BC_HASH_LEN) {
-        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "the database has no valid tip record");
+        /* GDBM's reason, when it gave one, says whether the file or the record is at fault. */
+        BcError code =
+            local != NULL && local->code != BC_ERROR_NOT_FOUND ? local->code : BC_ERROR_CORRUPT;
+        g_set_error(error, BC_ERROR, code, "the database has no valid tip record%s%s",
+                    local != NULL ? ": " : "", local != NULL ? local->message : "");
         return FALSE;
     }
     memcpy(bc->tip, g_bytes_get_data(tip, NULL), BC_HASH_LEN);
@@ -141,9 +145,9 @@ gboolean blockchain_add_block(Blockchain *bc, const Block *block, GError **error
     return append_block(bc, block, error);
 }
 
-gboolean blockchain_has_block(Blockchain *bc, const guint8 hash[BC_HASH_LEN])
+gboolean blockchain_has_block(Blockchain *bc, const guint8 hash[BC_HASH_LEN], GError **error)
 {
-    return bc_store_contains(bc->store, BLOCKCHAIN_BLOCK_PREFIX, hash, BC_HASH_LEN);
+    return bc_store_contains(bc->store, BLOCKCHAIN_BLOCK_PREFIX, hash, BC_HASH_LEN, error);
 }
 
 GByteArray *blockchain_get_block_hashes(Blockchain *bc, GError **error)
@@ -190,7 +194,7 @@ gboolean blockchain_find_height(Blockchain *bc, const guint8 hash[BC_HASH_LEN], 
     g_autofree gchar *hex = bc_hex_encode(hash, BC_HASH_LEN);
     g_autoptr(GError) local = NULL;
     g_autoptr(Block) block =
-        blockchain_has_block(bc, hash) ? blockchain_get_block(bc, hash, &local) : NULL;
+        blockchain_has_block(bc, hash, &local) ? blockchain_get_block(bc, hash, &local) : NULL;
     if (block == NULL && local != NULL) {
         g_propagate_error(error, g_steal_pointer(&local));
         return FALSE;

@@ -41,8 +41,9 @@ Block *blockchain_mine_block(Blockchain *bc, GPtrArray *transactions, GError **e
  * tip: stores it, moves the tip and updates the UTXO set. */
 gboolean blockchain_add_block(Blockchain *bc, const Block *block, GError **error);
 
-/* Whether the block HASH is stored. */
-gboolean blockchain_has_block(Blockchain *bc, const guint8 hash[BC_HASH_LEN]);
+/* Whether the block HASH is stored: FALSE when it is not, or with an error when the database
+ * could not be read. */
+gboolean blockchain_has_block(Blockchain *bc, const guint8 hash[BC_HASH_LEN], GError **error);
 
 /* The hashes of every block, genesis first, BC_HASH_LEN bytes each: what getblocks answers. */
 GByteArray *blockchain_get_block_hashes(Blockchain *bc, GError **error);

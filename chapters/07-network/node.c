@@ -136,7 +136,7 @@ static void handle_inv(Node *node, const Message *m)
     g_byte_array_set_size(node->in_transit, 0);
     for (gsize i = 0; i < m->inv.n_items; i++) {
         const guint8 *hash = m->inv.items + i * BC_HASH_LEN;
-        if (!blockchain_has_block(node->bc, hash))
+        if (!blockchain_has_block(node->bc, hash, NULL)) /* unreadable: ask for it again */
             g_byte_array_append(node->in_transit, hash, BC_HASH_LEN);
     }
     g_free(node->sync_peer);
@@ -152,7 +152,7 @@ static void handle_getdata(Node *node, const Message *m)
     g_autoptr(GBytes) reply = NULL;
     if (m->getdata.kind == MESSAGE_KIND_BLOCK) {
         g_autoptr(GError) error = NULL;
-        g_autoptr(Block) block = blockchain_has_block(node->bc, m->getdata.id)
+        g_autoptr(Block) block = blockchain_has_block(node->bc, m->getdata.id, &error)
                                      ? blockchain_get_block(node->bc, m->getdata.id, &error)
                                      : NULL;
         if (block != NULL) {

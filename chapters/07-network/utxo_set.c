@@ -184,9 +184,14 @@ static gboolean is_unspent(BcStore *store, const TxInput *in, GError **error)
 static gboolean is_new(BcStore *store, GHashTable *ids, const Transaction *tx, GError **error)
 {
     g_autofree gchar *hex = bc_hex_encode(tx->id, BC_HASH_LEN);
+    g_autoptr(GError) local = NULL;
     if (g_hash_table_contains(ids, hex) ||
-        bc_store_contains(store, UTXO_PREFIX, tx->id, BC_HASH_LEN)) {
+        bc_store_contains(store, UTXO_PREFIX, tx->id, BC_HASH_LEN, &local)) {
         g_set_error(error, BC_ERROR, BC_ERROR_INVALID, "transaction %s is there already", hex);
+        return FALSE;
+    }
+    if (local != NULL) {
+        g_propagate_error(error, g_steal_pointer(&local));
         return FALSE;
     }
     g_hash_table_add(ids, g_steal_pointer(&hex));

@@ -83,8 +83,13 @@ static gboolean check_transactions(Blockchain *bc, const Block *block, GError **
 gboolean validation_check_block(Blockchain *bc, const Block *block, GError **error)
 {
     g_autofree gchar *hash = bc_hex_encode(block->hash, BC_HASH_LEN);
-    if (blockchain_has_block(bc, block->hash)) {
+    GError *lookup = NULL;
+    if (blockchain_has_block(bc, block->hash, &lookup)) {
         g_set_error(error, BC_ERROR, BC_ERROR_EXISTS, "block %s is stored already", hash);
+        return FALSE;
+    }
+    if (lookup != NULL) {
+        g_propagate_error(error, lookup);
         return FALSE;
     }
     if (block->bits != bc->bits)
@@ -95,9 +100,12 @@ gboolean validation_check_block(Blockchain *bc, const Block *block, GError **err
     if (!pow_validate(block))
         return invalid(error, "block %s has no valid proof-of-work", hash);
     if (memcmp(block->prev_hash, bc->tip, BC_HASH_LEN) != 0) {
-        if (!blockchain_has_block(bc, block->prev_hash)) {
-            g_set_error(error, BC_ERROR, BC_ERROR_NOT_FOUND, "block %s: its parent is unknown",
-                        hash);
+        if (!blockchain_has_block(bc, block->prev_hash, &lookup)) {
+            if (lookup != NULL)
+                g_propagate_error(error, lookup);
+            else
+                g_set_error(error, BC_ERROR, BC_ERROR_NOT_FOUND, "block %s: its parent is unknown",
+                            hash);
             return FALSE;
         }
         return invalid(error, "block %s does not extend our tip (forks are not handled)", hash);

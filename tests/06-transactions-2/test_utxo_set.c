@@ -296,7 +296,7 @@ static void test_partial_spend_keeps_index(void)
     CU_ASSERT_TRUE(mine(bc, txs, 2, &error));
     g_assert_no_error(error);
     /* Fully spent: the record is gone, not left empty. */
-    CU_ASSERT_FALSE(bc_store_contains(bc->store, UTXO_PREFIX, tx1, BC_HASH_LEN));
+    CU_ASSERT_FALSE(bc_store_contains(bc->store, UTXO_PREFIX, tx1, BC_HASH_LEN, NULL));
     CU_ASSERT_EQUAL(balance(bc, 0), 0);
     CU_ASSERT_EQUAL(balance(bc, 3), 7);
     assert_reindex_changes_nothing(bc, "both outputs spent");

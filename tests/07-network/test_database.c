@@ -262,7 +262,7 @@ static void test_block_too_large(void)
     CU_ASSERT_TRUE(g_error_matches(error, BC_ERROR, BC_ERROR_TOO_LARGE));
     CU_ASSERT_EQUAL(memcmp(bc->tip, hashes[0], BC_HASH_LEN), 0);
     CU_ASSERT_EQUAL(bc->height, 0);
-    CU_ASSERT_FALSE(blockchain_has_block(bc, received->hash));
+    CU_ASSERT_FALSE(blockchain_has_block(bc, received->hash, NULL));
     g_clear_pointer(&bc, blockchain_close);
     g_autoptr(Blockchain) reopened = blockchain_open(db, FALSE, TEST_BITS, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(reopened);

@@ -1,6 +1,10 @@
 /* test_store.c: the GDBM wrapper: round trips, iteration, and every way opening can fail. */
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,7 +47,7 @@ static void test_round_trip(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(v);
     CU_ASSERT_EQUAL(g_bytes_get_size(v), 5);
     CU_ASSERT_EQUAL(memcmp(g_bytes_get_data(v, NULL), "value", 5), 0);
-    CU_ASSERT_TRUE(bc_store_contains(store, 'l', NULL, 0));
+    CU_ASSERT_TRUE(bc_store_contains(store, 'l', NULL, 0, &error));
     /* The same key under another prefix is another record. */
     CU_ASSERT_PTR_NULL(bc_store_get(store, 'c', "key", 3, &error));
     CU_ASSERT_TRUE(g_error_matches(error, BC_ERROR, BC_ERROR_NOT_FOUND));
@@ -228,6 +232,180 @@ static void test_crash_hook(void)
     CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* The domain's name is what a GError prints in g_warning and tests: one token. */
+static void test_quark_name(void)
+{
+    CU_ASSERT_STRING_EQUAL(g_quark_to_string(BC_ERROR), "bc-error-quark");
+}
+
+/* CREATE makes the file with O_EXCL: a name that is taken, even by a symbolic link to nothing,
+ * is refused, and nothing is created through it (checking first and then letting GDBM create
+ * followed the link and made its target). */
+static void test_create_exclusive(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree gchar *target = g_build_filename(tmp, "elsewhere.db", NULL);
+    CU_ASSERT_EQUAL_FATAL(symlink(target, path), 0);
+    CU_ASSERT_PTR_NULL(bc_store_open(path, BC_STORE_CREATE, &error));
+    CU_ASSERT_TRUE(g_error_matches(error, BC_ERROR, BC_ERROR_EXISTS));
+    CU_ASSERT_FALSE(g_file_test(target, G_FILE_TEST_EXISTS));
+    g_clear_error(&error);
+    /* A CREATE that fails removes nothing it did not make: the link is still there. */
+    struct stat st;
+    CU_ASSERT_EQUAL(lstat(path, &st), 0);
+    g_unlink(path);
+}
+
+/* A record that cannot be read is an error, not "absent": the file is cut short under an open
+ * reader, whose next lookup must then fail with GDBM's reason. */
+static void test_contains_reports_errors(void)
+{
+    g_autoptr(GError) error = NULL;
+    {
+        g_autoptr(BcStore) store = bc_store_open(path, BC_STORE_CREATE, &error);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(store);
+        g_autoptr(GBytes) v = g_bytes_new_static("value", 5);
+        CU_ASSERT_TRUE(bc_store_put(store, 'b', "key", 3, v, &error));
+    }
+    g_autoptr(BcStore) store = bc_store_open(path, BC_STORE_READ, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(store);
+    CU_ASSERT_TRUE(bc_store_contains(store, 'b', "key", 3, &error));
+    CU_ASSERT_FALSE(bc_store_contains(store, 'b', "other", 5, &error));
+    CU_ASSERT_PTR_NULL(error); /* absent is not an error */
+    g_autoptr(BcStore) again = bc_store_open(path, BC_STORE_READ, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(again);
+    /* Junk over everything after the header (not a truncation: GDBM maps the file, and a
+     * mapped file cut short kills the reader with SIGBUS). */
+    gsize len = 0;
+    g_autofree gchar *bytes = bc_test_read_file(path, &len);
+    CU_ASSERT_TRUE_FATAL(len > 1024);
+    memset(bytes + 1024, 0xab, len - 1024);
+    int fd = open(path, O_WRONLY);
+    CU_ASSERT_TRUE_FATAL(fd >= 0 &&
+                         pwrite(fd, bytes + 1024, len - 1024, 1024) == (ssize_t)(len - 1024));
+    close(fd);
+    /* AGAIN has read the header and directory only: its first lookup reads a bucket. */
+    CU_ASSERT_FALSE(bc_store_contains(again, 'b', "key", 3, &error));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    CU_ASSERT_TRUE(error->code == BC_ERROR_CORRUPT || error->code == BC_ERROR_IO);
+    BC_ASSERT_CONTAINS(error->message, path);
+}
+
+/* Leaves PATH as a writer does that dies in the middle of an update: a child fills the file,
+ * syncs, then keeps writing with the file size capped, so that GDBM fails halfway through a
+ * write, and exits without closing. Returns how many records were synced before. */
+static int make_damaged(void)
+{
+    {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(BcStore) store = bc_store_open(path, BC_STORE_CREATE, &error);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(store);
+    }
+    const int synced = 40;
+    pid_t pid = fork();
+    if (pid == 0) {
+        signal(SIGXFSZ, SIG_IGN);
+        BcStore *store = bc_store_open(path, BC_STORE_WRITE, NULL);
+        if (store == NULL)
+            _exit(2);
+        static char big[900];
+        memset(big, 'x', sizeof big);
+        for (int i = 0; i < 400; i++) {
+            if (i == synced) {
+                if (!bc_store_sync(store, NULL))
+                    _exit(3);
+                struct stat st;
+                stat(path, &st);
+                struct rlimit limit = {(rlim_t)st.st_size + 1024, (rlim_t)st.st_size + 1024};
+                setrlimit(RLIMIT_FSIZE, &limit);
+            }
+            guint32 key = (guint32)i;
+            GBytes *v = g_bytes_new_static(big, 100 + (gsize)(i * 37) % 800);
+            gboolean ok = bc_store_put(store, 'b', &key, sizeof key, v, NULL);
+            g_bytes_unref(v);
+            if (!ok)
+                _exit(i > synced ? 0 : 4); /* died halfway through an update */
+        }
+        _exit(5);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CU_ASSERT_FATAL(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    return synced;
+}
+
+/* Everything in DIR whose name starts with test.db.bak-. */
+static GPtrArray *backups(void)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GDir) dir = g_dir_open(tmp, 0, NULL);
+    const gchar *name;
+    while (dir != NULL && (name = g_dir_read_name(dir)) != NULL)
+        if (g_str_has_prefix(name, "test.db.bak-"))
+            g_ptr_array_add(names, g_build_filename(tmp, name, NULL));
+    return names;
+}
+
+/* A file a killed writer left half-updated: a reader is refused with GDBM's reason and told what
+ * to do; a writer recovers it, keeps the damaged file as PATH.bak-TIME, says so on stderr, and
+ * every record synced before the damage is there. */
+static void test_recovery(void)
+{
+    int synced = make_damaged();
+    gsize damaged_len = 0;
+    g_autofree gchar *damaged = bc_test_read_file(path, &damaged_len);
+    g_autoptr(GError) error = NULL;
+    BcStore *unexpected = bc_store_open(path, BC_STORE_READ, &error);
+    CU_ASSERT_PTR_NULL(unexpected);
+    bc_store_close(unexpected);
+    CU_ASSERT_TRUE(g_error_matches(error, BC_ERROR, BC_ERROR_CORRUPT));
+    if (error != NULL) {
+        BC_ASSERT_CONTAINS(error->message, "needs recovery");
+        BC_ASSERT_CONTAINS(error->message, "opened for writing");
+    }
+    g_clear_error(&error);
+    g_autoptr(GPtrArray) none = backups();
+    CU_ASSERT_EQUAL(none->len, 0); /* reading changes nothing */
+
+    /* The warning goes to stderr: catch it in a file. */
+    g_autofree gchar *err_path = g_build_filename(tmp, "stderr", NULL);
+    fflush(stderr);
+    int saved = dup(2);
+    int err_fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(err_fd, 2);
+    close(err_fd);
+    BcStore *store = bc_store_open(path, BC_STORE_WRITE, &error);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    if (error != NULL)
+        g_printerr("\n  %s\n", error->message);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(store);
+    for (int i = 0; i < synced; i++) {
+        guint32 key = (guint32)i;
+        g_autoptr(GBytes) v = bc_store_get(store, 'b', &key, sizeof key, &error);
+        CU_ASSERT_PTR_NOT_NULL(v);
+        CU_ASSERT_EQUAL(v != NULL ? g_bytes_get_size(v) : 0, 100 + (gsize)(i * 37) % 800);
+        g_clear_error(&error);
+    }
+    g_autoptr(GBytes) v = g_bytes_new_static("after", 5);
+    CU_ASSERT_TRUE(bc_store_put(store, 'n', NULL, 0, v, &error)); /* writable again */
+    bc_store_close(store);
+
+    g_autofree gchar *said = bc_test_read_file(err_path, NULL);
+    BC_ASSERT_CONTAINS(said, "needed recovery");
+    BC_ASSERT_CONTAINS(said, "records recovered");
+    g_autoptr(GPtrArray) kept = backups();
+    CU_ASSERT_EQUAL_FATAL(kept->len, 1);
+    BC_ASSERT_CONTAINS(said, (const gchar *)kept->pdata[0]);
+    gsize backup_len = 0;
+    g_autofree gchar *backup = bc_test_read_file(kept->pdata[0], &backup_len);
+    CU_ASSERT_TRUE(backup_len == damaged_len && memcmp(backup, damaged, damaged_len) == 0);
+    /* Once recovered, readers open it again. */
+    g_autoptr(BcStore) reader = bc_store_open(path, BC_STORE_READ, &error);
+    CU_ASSERT_PTR_NOT_NULL(reader);
+}
+
 void test_store_register(void)
 {
     static const BcTest tests[] = {
@@ -238,6 +416,10 @@ void test_store_register(void)
         {"truncated file", test_truncated},
         {"locked by another process", test_locked},
         {"test-only crash hook", test_crash_hook},
+        {"error quark name", test_quark_name},
+        {"create is exclusive", test_create_exclusive},
+        {"contains reports read errors", test_contains_reports_errors},
+        {"a half-updated file is recovered by a writer", test_recovery},
         {NULL, NULL},
     };
     bc_test_add_suite("common/store", setup, teardown, tests);

@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 
 /* Set by the generated suites.c of each chapter. */
@@ -97,4 +98,26 @@ gchar *bc_test_read_file(const gchar *path, gsize *len)
     if (!g_file_get_contents(path, &contents, len, NULL))
         return NULL;
     return contents;
+}
+
+gboolean bc_test_damage_gdbm_bucket(const gchar *path)
+{
+    gsize len = 0;
+    g_autofree gchar *bytes = bc_test_read_file(path, &len);
+    /* GDBM's header: magic, block size (int32 each), directory offset (int64 at 8), directory
+     * size and bits (int32 at 16, 20), bucket size (int32 at 24). The directory's first entry
+     * (int64) is the first bucket's offset. Native byte order, as GDBM writes it. */
+    if (bytes == NULL || len < 32)
+        return FALSE;
+    gint64 dir = 0, bucket = 0;
+    gint32 bucket_size = 0;
+    memcpy(&dir, bytes + 8, sizeof dir);
+    memcpy(&bucket_size, bytes + 24, sizeof bucket_size);
+    if (dir < 0 || (guint64)dir + sizeof bucket > len)
+        return FALSE;
+    memcpy(&bucket, bytes + dir, sizeof bucket);
+    if (bucket < 0 || bucket_size <= 0 || (guint64)bucket + (guint64)bucket_size > len)
+        return FALSE;
+    memset(bytes + bucket, 0xab, (gsize)bucket_size);
+    return g_file_set_contents(path, bytes, (gssize)len, NULL);
 }

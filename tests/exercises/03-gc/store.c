@@ -49,7 +49,7 @@ static int run(int argc, char **argv, GError **error)
     guint8 hash[BC_HASH_LEN];
     if (argc == 3 && strcmp(argv[1], "has") == 0 &&
         bc_hex_decode(argv[2], hash, BC_HASH_LEN, error))
-        return bc_store_contains(store, BLOCKCHAIN_BLOCK_PREFIX, hash, BC_HASH_LEN) ? 0 : 1;
+        return bc_store_contains(store, BLOCKCHAIN_BLOCK_PREFIX, hash, BC_HASH_LEN, error) ? 0 : 1;
     fprintf(stderr, "usage: store orphan DATA | count | has HASH\n");
     return 2;
 }
