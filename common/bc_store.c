@@ -365,3 +365,41 @@ gboolean bc_store_sync(BcStore *store, GError **error)
     count_write();
     return TRUE;
 }
+
+gboolean bc_store_put_format(BcStore *store, guint8 chapter, GError **error)
+{
+    g_autoptr(GBytes) value = g_bytes_new(&chapter, 1);
+    return bc_store_put(store, BC_STORE_FORMAT_KEY, NULL, 0, value, error);
+}
+
+gboolean bc_store_check_format(BcStore *store, guint8 chapter, GError **error)
+{
+    g_autofree gchar *name = g_path_get_basename(store->path);
+    g_autoptr(GError) local = NULL;
+    g_autoptr(GBytes) value = bc_store_get(store, BC_STORE_FORMAT_KEY, NULL, 0, &local);
+    if (value == NULL && g_error_matches(local, BC_ERROR, BC_ERROR_NOT_FOUND)) {
+        g_set_error(error, BC_ERROR, BC_ERROR_INVALID,
+                    "%s has no format record (an older file, or not one of ours); chapter %u "
+                    "needs its own: use another directory",
+                    name, chapter);
+        return FALSE;
+    }
+    if (value == NULL) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
+    }
+    if (g_bytes_get_size(value) != 1) {
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT,
+                    "%s has a damaged format record (%" G_GSIZE_FORMAT " bytes, not 1)", name,
+                    g_bytes_get_size(value));
+        return FALSE;
+    }
+    guint8 written_by = *(const guint8 *)g_bytes_get_data(value, NULL);
+    if (written_by != chapter) {
+        g_set_error(error, BC_ERROR, BC_ERROR_INVALID,
+                    "%s was written by chapter %u; chapter %u needs its own: use another directory",
+                    name, written_by, chapter);
+        return FALSE;
+    }
+    return TRUE;
+}

@@ -44,6 +44,16 @@ typedef gboolean (*BcStoreFunc)(const guint8 *key, gsize key_len, GBytes *value,
 gboolean bc_store_foreach(BcStore *store, char prefix, BcStoreFunc func, gpointer user_data,
                           GError **error);
 
+/* The format record: key 'v', one byte, the chapter whose program wrote the file. Each chapter
+ * stores its records in its own way, so a file is opened only by the chapter that made it: a
+ * file of another chapter is refused with a message that names both. */
+#define BC_STORE_FORMAT_KEY 'v'
+gboolean bc_store_put_format(BcStore *store, guint8 chapter, GError **error);
+/* FALSE with BC_ERROR_INVALID when the file was written by another chapter or has no format
+ * record (files from before chapters recorded it: they are refused too, since nothing says how
+ * their records are laid out), BC_ERROR_CORRUPT when the record is damaged. */
+gboolean bc_store_check_format(BcStore *store, guint8 chapter, GError **error);
+
 /* Flushes to disk: called after each complete update, so a crash loses at most the last one. */
 gboolean bc_store_sync(BcStore *store, GError **error);
 

@@ -20,7 +20,8 @@ static gboolean blockchain_create(const gchar *path, guint32 bits, GError **erro
     if (store == NULL)
         return FALSE;
     g_autoptr(GBytes) tip = g_bytes_new(genesis->hash, BC_HASH_LEN);
-    return store_block(store, genesis, error) &&
+    return bc_store_put_format(store, BLOCKCHAIN_FORMAT, error) &&
+           store_block(store, genesis, error) &&
            bc_store_put(store, BLOCKCHAIN_TIP_KEY, NULL, 0, tip, error) &&
            bc_store_sync(store, error);
 }
@@ -57,7 +58,8 @@ Blockchain *blockchain_open(const gchar *path, gboolean write, guint32 bits, GEr
     g_autoptr(Blockchain) bc = g_new0(Blockchain, 1);
     bc->bits = bits;
     bc->store = bc_store_open(path, write ? BC_STORE_WRITE : BC_STORE_READ, error);
-    if (bc->store == NULL || !read_tip(bc, error))
+    if (bc->store == NULL || !bc_store_check_format(bc->store, BLOCKCHAIN_FORMAT, error) ||
+        !read_tip(bc, error))
         return NULL;
     return g_steal_pointer(&bc);
 }

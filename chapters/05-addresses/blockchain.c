@@ -63,7 +63,8 @@ Blockchain *blockchain_create(const gchar *path, const gchar *address, guint32 b
     if (bc->store == NULL)
         return NULL;
     g_autoptr(GBytes) tip = g_bytes_new(genesis->hash, BC_HASH_LEN);
-    if (!store_block(bc->store, genesis, error) ||
+    if (!bc_store_put_format(bc->store, BLOCKCHAIN_FORMAT, error) ||
+        !store_block(bc->store, genesis, error) ||
         !bc_store_put(bc->store, BLOCKCHAIN_TIP_KEY, NULL, 0, tip, error) ||
         !bc_store_sync(bc->store, error))
         return NULL;
@@ -84,7 +85,8 @@ Blockchain *blockchain_open(const gchar *path, gboolean write, guint32 bits, GEr
     g_autoptr(Blockchain) bc = g_new0(Blockchain, 1);
     bc->bits = bits;
     bc->store = bc_store_open(path, write ? BC_STORE_WRITE : BC_STORE_READ, error);
-    if (bc->store == NULL || !read_tip(bc, error))
+    if (bc->store == NULL || !bc_store_check_format(bc->store, BLOCKCHAIN_FORMAT, error) ||
+        !read_tip(bc, error))
         return NULL;
     return g_steal_pointer(&bc);
 }

@@ -10,6 +10,9 @@
 /* Keys in the database: the tip under 'l', each block under 'b' + its hash. */
 #define BLOCKCHAIN_TIP_KEY 'l'
 #define BLOCKCHAIN_BLOCK_PREFIX 'b'
+/* The format record (bc_store.h), written first when the file is created: this chapter's
+ * number, so that another chapter's program refuses the file instead of misreading it. */
+#define BLOCKCHAIN_FORMAT 6
 
 /* @excerpt blockchain-struct */
 typedef struct Blockchain {

@@ -92,7 +92,8 @@ Blockchain *blockchain_create(const gchar *path, const gchar *address, guint32 b
     if (bc->store == NULL)
         return NULL;
     /* The UTXO set starts with the genesis reward. */
-    if (!append_block(bc, genesis, error))
+    if (!bc_store_put_format(bc->store, BLOCKCHAIN_FORMAT, error) ||
+        !append_block(bc, genesis, error))
         return NULL;
     return g_steal_pointer(&bc);
 }
@@ -110,7 +111,8 @@ Blockchain *blockchain_open(const gchar *path, gboolean write, guint32 bits, GEr
     g_autoptr(Blockchain) bc = g_new0(Blockchain, 1);
     bc->bits = bits;
     bc->store = bc_store_open(path, write ? BC_STORE_WRITE : BC_STORE_READ, error);
-    if (bc->store == NULL || !read_tip(bc, error))
+    if (bc->store == NULL || !bc_store_check_format(bc->store, BLOCKCHAIN_FORMAT, error) ||
+        !read_tip(bc, error))
         return NULL;
     return g_steal_pointer(&bc);
 }

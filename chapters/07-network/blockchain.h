@@ -13,6 +13,9 @@
  * "which blocks follow height N" is a few lookups, not a walk. */
 #define BLOCKCHAIN_TIP_KEY 'l'
 #define BLOCKCHAIN_BLOCK_PREFIX 'b'
+/* The format record (bc_store.h), written first when the file is created: this chapter's
+ * number, so that another chapter's program refuses the file instead of misreading it. */
+#define BLOCKCHAIN_FORMAT 7
 #define BLOCKCHAIN_HEIGHT_PREFIX 'h'
 
 /* @excerpt blockchain-struct */

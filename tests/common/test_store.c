@@ -406,6 +406,34 @@ static void test_recovery(void)
     CU_ASSERT_PTR_NOT_NULL(reader);
 }
 
+/* The format record names the chapter that wrote the file; any other chapter, a file without
+ * the record, and a damaged record are refused, each with its own message. */
+static void test_format_record(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(BcStore) store = bc_store_open(path, BC_STORE_CREATE, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(store);
+    CU_ASSERT_FALSE(bc_store_check_format(store, 4, &error));
+    CU_ASSERT_TRUE(g_error_matches(error, BC_ERROR, BC_ERROR_INVALID));
+    if (error != NULL)
+        CU_ASSERT_STRING_EQUAL(error->message, "test.db has no format record (an older file, or "
+                                               "not one of ours); chapter 4 needs its own: use "
+                                               "another directory");
+    g_clear_error(&error);
+    CU_ASSERT_TRUE(bc_store_put_format(store, 3, &error));
+    CU_ASSERT_TRUE(bc_store_check_format(store, 3, &error));
+    CU_ASSERT_FALSE(bc_store_check_format(store, 4, &error));
+    CU_ASSERT_TRUE(g_error_matches(error, BC_ERROR, BC_ERROR_INVALID));
+    if (error != NULL)
+        CU_ASSERT_STRING_EQUAL(error->message, "test.db was written by chapter 3; chapter 4 needs "
+                                               "its own: use another directory");
+    g_clear_error(&error);
+    g_autoptr(GBytes) two = g_bytes_new_static("\003\003", 2);
+    CU_ASSERT_TRUE(bc_store_put(store, BC_STORE_FORMAT_KEY, NULL, 0, two, &error));
+    CU_ASSERT_FALSE(bc_store_check_format(store, 3, &error));
+    CU_ASSERT_TRUE(g_error_matches(error, BC_ERROR, BC_ERROR_CORRUPT));
+}
+
 void test_store_register(void)
 {
     static const BcTest tests[] = {
@@ -420,6 +448,7 @@ void test_store_register(void)
         {"create is exclusive", test_create_exclusive},
         {"contains reports read errors", test_contains_reports_errors},
         {"a half-updated file is recovered by a writer", test_recovery},
+        {"the format record names the chapter", test_format_record},
         {NULL, NULL},
     };
     bc_test_add_suite("common/store", setup, teardown, tests);
