@@ -22,13 +22,21 @@ static gboolean store_block(BcStore *store, const Block *block, GError **error)
     return bc_store_put(store, BLOCKCHAIN_BLOCK_PREFIX, block->hash, BC_HASH_LEN, raw, error);
 }
 
+static void height_key(gint32 height, guint8 key[4])
+{
+    guint32 le = GUINT32_TO_LE((guint32)height);
+    memcpy(key, &le, sizeof le);
+}
+
 /* Reads the tip and checks that its block decodes: a file cut short loses its newest records
- * first, and this finds it before a new block is written on top of the damage. */
+ * first, and this finds it before a new block is written on top of the damage. The height
+ * stored with the tip must be its block's: a tip record moved to another block (an older one:
+ * the chain would silently look shorter) is refused. */
 static gboolean read_tip(Blockchain *bc, GError **error)
 {
     g_autoptr(GError) local = NULL;
     g_autoptr(GBytes) tip = bc_store_get(bc->store, BLOCKCHAIN_TIP_KEY, NULL, 0, &local);
-    if (tip == NULL || g_bytes_get_size(tip) != BC_HASH_LEN) {
+    if (tip == NULL || g_bytes_get_size(tip) != BLOCKCHAIN_TIP_LEN) {
         /* GDBM's reason, when it gave one, says whether the file or the record is at fault. */
         BcError code =
             local != NULL && local->code != BC_ERROR_NOT_FOUND ? local->code : BC_ERROR_CORRUPT;
@@ -36,30 +44,39 @@ static gboolean read_tip(Blockchain *bc, GError **error)
                     local != NULL ? ": " : "", local != NULL ? local->message : "");
         return FALSE;
     }
-    memcpy(bc->tip, g_bytes_get_data(tip, NULL), BC_HASH_LEN);
+    const guint8 *bytes = g_bytes_get_data(tip, NULL);
+    memcpy(bc->tip, bytes, BC_HASH_LEN);
+    guint32 le;
+    memcpy(&le, bytes + BC_HASH_LEN, sizeof le);
+    gint64 height = GUINT32_FROM_LE(le);
     g_autoptr(Block) newest = blockchain_get_block(bc, bc->tip, &local);
     if (newest == NULL) {
         g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT,
                     "the database's newest block cannot be read: %s", local->message);
         return FALSE;
     }
+    if (newest->height != height) {
+        g_autofree gchar *hex = bc_hex_encode(bc->tip, BC_HASH_LEN);
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT,
+                    "the tip record names block %s at height %" G_GINT64_FORMAT
+                    ", but that block is at height %d",
+                    hex, height, newest->height);
+        return FALSE;
+    }
     bc->height = newest->height;
     return TRUE;
-}
-
-static void height_key(gint32 height, guint8 key[4])
-{
-    guint32 le = GUINT32_TO_LE((guint32)height);
-    memcpy(key, &le, sizeof le);
 }
 
 /* Stores BLOCK as the new tip and applies it to the UTXO set. */
 static gboolean append_block(Blockchain *bc, const Block *block, GError **error)
 {
-    g_autoptr(GBytes) tip = g_bytes_new(block->hash, BC_HASH_LEN);
-    g_autoptr(GBytes) hash = g_bytes_new(block->hash, BC_HASH_LEN);
     guint8 key[4];
     height_key(block->height, key);
+    guint8 tip_record[BLOCKCHAIN_TIP_LEN];
+    memcpy(tip_record, block->hash, BC_HASH_LEN);
+    memcpy(tip_record + BC_HASH_LEN, key, sizeof key); /* the height, little-endian */
+    g_autoptr(GBytes) tip = g_bytes_new(tip_record, sizeof tip_record);
+    g_autoptr(GBytes) hash = g_bytes_new(block->hash, BC_HASH_LEN);
     /* The block first, then its height, then the tip: a crash in between leaves an unused
      * block (and a height entry above the tip, which nothing reads), never a tip that points at
      * nothing. A crash before the UTXO set is updated leaves it behind the chain; 'reindexutxo'

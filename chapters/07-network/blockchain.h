@@ -8,15 +8,17 @@
 /* One database per node: blockchain_<NODE_ID>.db. */
 #define BLOCKCHAIN_DB_FILE_FORMAT "blockchain_%s.db"
 
-/* Keys in the database: the tip under 'l', each block under 'b' + its hash, and the chain by
- * height under 'h' + the height (4 bytes, little-endian) -> that block's hash, so that a peer's
- * "which blocks follow height N" is a few lookups, not a walk. */
+/* Keys in the database: the tip under 'l' (its hash, then its height as 4 bytes little-endian,
+ * so that a tip moved to another block is caught), each block under 'b' + its hash, and the
+ * chain by height under 'h' + the height (4 bytes, little-endian) -> that block's hash, so that
+ * a peer's "which blocks follow height N" is a few lookups, not a walk. */
 #define BLOCKCHAIN_TIP_KEY 'l'
+#define BLOCKCHAIN_TIP_LEN (BC_HASH_LEN + 4)
 #define BLOCKCHAIN_BLOCK_PREFIX 'b'
+#define BLOCKCHAIN_HEIGHT_PREFIX 'h'
 /* The format record (bc_store.h), written first when the file is created: this chapter's
  * number, so that another chapter's program refuses the file instead of misreading it. */
 #define BLOCKCHAIN_FORMAT 7
-#define BLOCKCHAIN_HEIGHT_PREFIX 'h'
 
 /* @excerpt blockchain-struct */
 typedef struct Blockchain {
