@@ -44,8 +44,9 @@ static void make_chain(guint8 hashes[3][BC_HASH_LEN])
         g_autofree gchar *data = g_strdup_printf("block %u", i);
         g_autoptr(GPtrArray) txs = g_ptr_array_new_with_free_func((GDestroyNotify)transaction_free);
         g_ptr_array_add(txs, transaction_new_coinbase(address, data, NULL));
-        g_autoptr(Block) block = blockchain_mine_block(bc, txs, &error);
+        Block *block = blockchain_mine_block(bc, txs, &error);
         g_assert_no_error(error);
+        block_free(block);
         memcpy(hashes[i], bc->tip, BC_HASH_LEN);
     }
 }
