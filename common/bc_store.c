@@ -13,6 +13,7 @@
 struct BcStore {
     GDBM_FILE dbf;
     gchar *path;
+    guint64 reads; /* get and contains calls, for tests (bc_store_reads) */
 };
 
 /* TEST-ONLY crash hook (see bc_store.h): the write after which the process dies, 0 for never.
@@ -269,6 +270,7 @@ static datum make_key(guint8 *buf, char prefix, const void *key, gsize key_len)
 
 GBytes *bc_store_get(BcStore *store, char prefix, const void *key, gsize key_len, GError **error)
 {
+    store->reads++;
     g_autofree guint8 *buf = g_malloc(key_len + 1);
     datum value = gdbm_fetch(store->dbf, make_key(buf, prefix, key, key_len));
     if (value.dptr == NULL) {
@@ -287,6 +289,7 @@ GBytes *bc_store_get(BcStore *store, char prefix, const void *key, gsize key_len
 gboolean bc_store_contains(BcStore *store, char prefix, const void *key, gsize key_len,
                            GError **error)
 {
+    store->reads++;
     g_autofree guint8 *buf = g_malloc(key_len + 1);
     gdbm_clear_error(store->dbf);
     errno = 0;
@@ -402,4 +405,9 @@ gboolean bc_store_check_format(BcStore *store, guint8 chapter, GError **error)
         return FALSE;
     }
     return TRUE;
+}
+
+guint64 bc_store_reads(const BcStore *store)
+{
+    return store->reads;
 }

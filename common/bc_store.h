@@ -44,6 +44,10 @@ typedef gboolean (*BcStoreFunc)(const guint8 *key, gsize key_len, GBytes *value,
 gboolean bc_store_foreach(BcStore *store, char prefix, BcStoreFunc func, gpointer user_data,
                           GError **error);
 
+/* How many lookups (bc_store_get and bc_store_contains calls, foreach included) STORE has
+ * made since it was opened: lets tests prove that a check needs no lookup. */
+guint64 bc_store_reads(const BcStore *store);
+
 /* The format record: key 'v', one byte, the chapter whose program wrote the file. Each chapter
  * stores its records in its own way, so a file is opened only by the chapter that made it: a
  * file of another chapter is refused with a message that names both. */

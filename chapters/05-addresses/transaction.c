@@ -217,6 +217,16 @@ Transaction *transaction_deserialize(GBytes *bytes, GError **error)
     g_autoptr(GVariant) id = g_variant_get_child_value(v, 0);
     g_autoptr(GVariant) inputs = g_variant_get_child_value(v, 1);
     g_autoptr(GVariant) outputs = g_variant_get_child_value(v, 2);
+    /* The counts first: they are known without reading any input or output. */
+    if (g_variant_n_children(inputs) > TRANSACTION_MAX_INPUTS ||
+        g_variant_n_children(outputs) > TRANSACTION_MAX_OUTPUTS) {
+        g_set_error(error, BC_ERROR, BC_ERROR_TOO_LARGE,
+                    "transaction with %" G_GSIZE_FORMAT " inputs and %" G_GSIZE_FORMAT
+                    " outputs, over the limits of %d and %d",
+                    g_variant_n_children(inputs), g_variant_n_children(outputs),
+                    TRANSACTION_MAX_INPUTS, TRANSACTION_MAX_OUTPUTS);
+        return NULL;
+    }
     if (!bc_variant_get_fixed(id, tx->id, BC_HASH_LEN, "transaction ID", error) ||
         !read_inputs(tx, inputs, error) || !read_outputs(tx, outputs, error))
         return NULL;

@@ -85,11 +85,9 @@ static gboolean verify_input(const Transaction *tx, guint i, GHashTable *prev_tx
     const TxOutput *spent = spent_output(in, prev_txs, i, error);
     if (spent == NULL)
         return FALSE;
-    gsize key_len = 0, sig_len = 0;
-    const guint8 *pubkey = g_bytes_get_data(in->pubkey, &key_len);
-    const guint8 *signature = g_bytes_get_data(in->signature, &sig_len);
-    if (key_len != WALLET_PUBLIC_KEY_LEN || sig_len != WALLET_SIGNATURE_LEN)
-        return invalid(error, "input %u has no well-formed key and signature", i);
+    /* transaction_check_shape has checked the key's and the signature's lengths. */
+    const guint8 *pubkey = g_bytes_get_data(in->pubkey, NULL);
+    const guint8 *signature = g_bytes_get_data(in->signature, NULL);
     /* The key must be the one the output is locked to: the Go original skipped this check,
      * so any key could sign away anyone's coins. */
     guint8 key_hash[BC_RIPEMD160_LEN];
@@ -105,30 +103,54 @@ static gboolean verify_input(const Transaction *tx, guint i, GHashTable *prev_tx
 }
 /* @end verify-input */
 
-gboolean transaction_verify(const Transaction *tx, GHashTable *prev_txs, GError **error)
+/* @excerpt check-shape */
+gboolean transaction_check_shape(const Transaction *tx, GError **error)
 {
+    /* Bounded: at most TRANSACTION_MAX_INPUTS inputs and TRANSACTION_MAX_OUTPUTS outputs, so
+     * the work below and the lookups after it are bounded too. */
+    if (tx->vin->len > TRANSACTION_MAX_INPUTS || tx->vout->len > TRANSACTION_MAX_OUTPUTS) {
+        g_set_error(error, BC_ERROR, BC_ERROR_INVALID,
+                    "%u inputs and %u outputs, over the limits of %d and %d", tx->vin->len,
+                    tx->vout->len, TRANSACTION_MAX_INPUTS, TRANSACTION_MAX_OUTPUTS);
+        return FALSE;
+    }
     if (transaction_is_coinbase(tx))
         return TRUE;
     if (tx->vin->len == 0 || tx->vout->len == 0)
         return invalid(error, "a transaction needs inputs and outputs (%u inputs)", tx->vin->len);
-    gint64 out_total = 0, in_total = 0;
     for (guint i = 0; i < tx->vout->len; i++) {
         const TxOutput *out = g_ptr_array_index(tx->vout, i);
         /* Positive, and small enough that no sum of them can overflow. */
         if (out->value <= 0 || out->value > G_MAXINT32)
             return invalid(error, "output %u's value is out of range", i);
-        out_total += out->value;
     }
     g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (guint i = 0; i < tx->vin->len; i++) {
         const TxInput *in = g_ptr_array_index(tx->vin, i);
+        if (g_bytes_get_size(in->pubkey) != WALLET_PUBLIC_KEY_LEN ||
+            g_bytes_get_size(in->signature) != WALLET_SIGNATURE_LEN)
+            return invalid(error, "input %u has no well-formed key and signature", i);
         g_autofree gchar *hex = bc_hex_encode(in->txid, BC_HASH_LEN);
         gchar *outpoint = g_strdup_printf("%s:%d", hex, in->vout);
         if (!g_hash_table_add(seen, outpoint))
             return invalid(error, "input %u spends an output another input already spends", i);
+    }
+    return TRUE;
+}
+/* @end check-shape */
+
+gboolean transaction_verify(const Transaction *tx, GHashTable *prev_txs, GError **error)
+{
+    if (!transaction_check_shape(tx, error))
+        return FALSE;
+    if (transaction_is_coinbase(tx))
+        return TRUE;
+    gint64 out_total = 0, in_total = 0;
+    for (guint i = 0; i < tx->vout->len; i++)
+        out_total += ((const TxOutput *)g_ptr_array_index(tx->vout, i))->value;
+    for (guint i = 0; i < tx->vin->len; i++)
         if (!verify_input(tx, i, prev_txs, &in_total, error))
             return FALSE;
-    }
     if (out_total > in_total) {
         g_set_error(error, BC_ERROR, BC_ERROR_INVALID,
                     "outputs are worth %" G_GINT64_FORMAT

@@ -262,8 +262,9 @@ Transaction *blockchain_find_transaction(Blockchain *bc, const guint8 txid[BC_HA
     return NULL;
 }
 
-/* The transactions TX spends from, by hex ID; ones not in the chain are simply missing, and
- * verification then says which input is wrong. */
+/* The transactions TX spends from, by hex ID, looked up input by input up to the first one not
+ * in the chain: verification (and signing) stops at that input anyway and says it is wrong, so
+ * an input that names a made-up transaction costs one lookup, not one per input. */
 static GHashTable *previous_transactions(Blockchain *bc, const Transaction *tx, GError **error)
 {
     g_autoptr(GHashTable) prev =
@@ -284,10 +285,11 @@ static GHashTable *previous_transactions(Blockchain *bc, const Transaction *tx, 
             g_propagate_error(error, g_steal_pointer(&local));
             return NULL;
         }
-        if (found != NULL)
-            g_hash_table_insert(prev, key, found);
-        else
+        if (found == NULL) {
             g_free(key);
+            break;
+        }
+        g_hash_table_insert(prev, key, found);
     }
     return g_steal_pointer(&prev);
 }
@@ -299,17 +301,24 @@ gboolean blockchain_sign_transaction(Blockchain *bc, Transaction *tx, const Wall
     return prev != NULL && transaction_sign(tx, wallet, prev, error);
 }
 
+static gboolean refuse_transaction(const Transaction *tx, const GError *reason, GError **error)
+{
+    g_autofree gchar *id = bc_hex_encode(tx->id, BC_HASH_LEN);
+    g_set_error(error, BC_ERROR, reason->code, "invalid transaction %s: %s", id, reason->message);
+    return FALSE;
+}
+
 gboolean blockchain_verify_transaction(Blockchain *bc, const Transaction *tx, GError **error)
 {
+    /* Everything that needs no lookup first: a made-up transaction costs no read. */
+    g_autoptr(GError) local = NULL;
+    if (!transaction_check_shape(tx, &local))
+        return refuse_transaction(tx, local, error);
     g_autoptr(GHashTable) prev = previous_transactions(bc, tx, error);
     if (prev == NULL)
         return FALSE;
-    g_autoptr(GError) local = NULL;
-    if (!transaction_verify(tx, prev, &local)) {
-        g_autofree gchar *id = bc_hex_encode(tx->id, BC_HASH_LEN);
-        g_set_error(error, BC_ERROR, local->code, "invalid transaction %s: %s", id, local->message);
-        return FALSE;
-    }
+    if (!transaction_verify(tx, prev, &local))
+        return refuse_transaction(tx, local, error);
     return TRUE;
 }
 /* @end find-transaction */

@@ -36,6 +36,11 @@ typedef struct {
 #define TRANSACTION_VARIANT_TYPE "(aya(ayiayay)a(xay))"
 /* No transaction is larger than a block. */
 #define TRANSACTION_MAX_SIZE (1024 * 1024)
+/* Nor has more inputs or outputs than these. They bound the work a transaction can ask of a
+ * node (one signature check and one lookup per input) and keep a transaction's unspent
+ * outputs, stored as one record from chapter 6 on, well inside that record's read limit. */
+#define TRANSACTION_MAX_INPUTS 1000
+#define TRANSACTION_MAX_OUTPUTS 10000
 
 Transaction *transaction_new(void);
 void transaction_free(Transaction *tx);

@@ -11,7 +11,14 @@
 gboolean transaction_sign(Transaction *tx, const Wallet *wallet, GHashTable *prev_txs,
                           GError **error);
 
-/* Checks every rule a transaction must follow, with BC_ERROR_INVALID and the reason when one
+/* The rules that need nothing but TX itself, BC_ERROR_INVALID when one is broken: at most
+ * TRANSACTION_MAX_INPUTS inputs and TRANSACTION_MAX_OUTPUTS outputs (a coinbase too), and for
+ * any other transaction at least one of each, outputs positive, every input with a key and a
+ * signature of the right lengths, no output spent by two inputs. Callers run it before any
+ * lookup, so a made-up transaction is refused before it costs a read. */
+gboolean transaction_check_shape(const Transaction *tx, GError **error);
+
+/* Checks every rule a transaction must follow (transaction_check_shape's first), with BC_ERROR_INVALID and the reason when one
  * is broken: outputs positive, no input spent twice, each input's output exists, belongs to
  * the input's key and is signed by it, and the outputs are not worth more than the inputs. */
 gboolean transaction_verify(const Transaction *tx, GHashTable *prev_txs, GError **error);

@@ -14,6 +14,10 @@
  * wrong output). */
 #define UTXO_RECORD_TYPE "a(uxay)"
 #define UTXO_RECORD_MAX_SIZE TRANSACTION_MAX_SIZE
+/* An output takes at most 48 bytes of a record (index, value, 20-byte key hash, alignment and
+ * a 4-byte framing offset), so the outputs of any transaction fit: the limit on outputs per
+ * transaction is what keeps every record readable. */
+G_STATIC_ASSERT(TRANSACTION_MAX_OUTPUTS * 48 < UTXO_RECORD_MAX_SIZE);
 
 GBytes *utxo_record_encode(GArray *outputs)
 {

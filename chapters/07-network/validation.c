@@ -6,6 +6,7 @@
 #include "bc_error.h"
 #include "bc_hex.h"
 #include "proof_of_work.h"
+#include "transaction_sign.h"
 #include "utxo_set.h"
 
 /* The free data of a coinbase input: the article's genesis text fits, an essay does not. */
@@ -52,7 +53,8 @@ static gboolean check_transactions(Blockchain *bc, const Block *block, GError **
         return invalid(error, "it has no transactions");
     if (!check_coinbase(g_ptr_array_index(txs, 0), error))
         return FALSE;
-    /* Two copies of one transaction give the same Merkle root as one (CVE-2012-2459). */
+    /* Two copies of one transaction give the same Merkle root as one (CVE-2012-2459). Every
+     * check that needs no lookup, for every transaction, before the first lookup. */
     g_autoptr(GHashTable) ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (guint i = 0; i < txs->len; i++) {
         const Transaction *tx = g_ptr_array_index(txs, i);
@@ -60,6 +62,12 @@ static gboolean check_transactions(Blockchain *bc, const Block *block, GError **
             return invalid(error, "transaction %u appears twice", i);
         if (i > 0 && transaction_is_coinbase(tx))
             return invalid(error, "transaction %u is a second coinbase", i);
+        g_autoptr(GError) local = NULL;
+        if (!transaction_check_shape(tx, &local))
+            return invalid(error, "transaction %u: %s", i, local->message);
+    }
+    for (guint i = 0; i < txs->len; i++) {
+        const Transaction *tx = g_ptr_array_index(txs, i);
         if (i > 0 && !blockchain_verify_transaction(bc, tx, error))
             return FALSE;
         /* Nor may it repeat one of the chain, even one whose outputs are all spent: a coinbase
@@ -83,6 +91,14 @@ static gboolean check_transactions(Blockchain *bc, const Block *block, GError **
 gboolean validation_check_block(Blockchain *bc, const Block *block, GError **error)
 {
     g_autofree gchar *hash = bc_hex_encode(block->hash, BC_HASH_LEN);
+    if (block->bits != bc->bits)
+        return invalid(error, "block %s is mined at difficulty %u, the network's is %u", hash,
+                       block->bits, bc->bits);
+    /* The proof-of-work recomputes the hash from the header, and the header holds the Merkle
+     * root of the block's own transactions: a changed transaction fails here too. */
+    if (!pow_validate(block))
+        return invalid(error, "block %s has no valid proof-of-work", hash);
+    /* The first lookup comes after the checks that need none. */
     GError *lookup = NULL;
     if (blockchain_has_block(bc, block->hash, &lookup)) {
         g_set_error(error, BC_ERROR, BC_ERROR_EXISTS, "block %s is stored already", hash);
@@ -92,13 +108,6 @@ gboolean validation_check_block(Blockchain *bc, const Block *block, GError **err
         g_propagate_error(error, lookup);
         return FALSE;
     }
-    if (block->bits != bc->bits)
-        return invalid(error, "block %s is mined at difficulty %u, the network's is %u", hash,
-                       block->bits, bc->bits);
-    /* The proof-of-work recomputes the hash from the header, and the header holds the Merkle
-     * root of the block's own transactions: a changed transaction fails here too. */
-    if (!pow_validate(block))
-        return invalid(error, "block %s has no valid proof-of-work", hash);
     if (memcmp(block->prev_hash, bc->tip, BC_HASH_LEN) != 0) {
         if (!blockchain_has_block(bc, block->prev_hash, &lookup)) {
             if (lookup != NULL)
@@ -114,8 +123,16 @@ gboolean validation_check_block(Blockchain *bc, const Block *block, GError **err
         return invalid(error, "block %s says height %d, its parent's is %d", hash, block->height,
                        bc->height);
     g_autoptr(GError) local = NULL;
-    if (!check_transactions(bc, block, &local))
-        return invalid(error, "block %s: %s", hash, local->message);
+    if (!check_transactions(bc, block, &local)) {
+        /* A broken rule makes the block invalid; a database that cannot be read says nothing
+         * about the block, and keeps its own code so the caller does not blame the peer. */
+        BcError code = local->code == BC_ERROR_IO || local->code == BC_ERROR_CORRUPT ||
+                               local->code == BC_ERROR_LOCKED
+                           ? local->code
+                           : BC_ERROR_INVALID;
+        g_set_error(error, BC_ERROR, code, "block %s: %s", hash, local->message);
+        return FALSE;
+    }
     return TRUE;
 }
 /* @end check-block */
