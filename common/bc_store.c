@@ -13,6 +13,7 @@
 struct BcStore {
     GDBM_FILE dbf;
     gchar *path;
+    guint64 reads; /* records fetched or looked up: what tests count to prove "no walk" */
 };
 
 gboolean bc_store_exists(const gchar *path)
@@ -115,6 +116,7 @@ static datum make_key(guint8 *buf, char prefix, const void *key, gsize key_len)
 GBytes *bc_store_get(BcStore *store, char prefix, const void *key, gsize key_len, GError **error)
 {
     g_autofree guint8 *buf = g_malloc(key_len + 1);
+    store->reads++;
     datum value = gdbm_fetch(store->dbf, make_key(buf, prefix, key, key_len));
     if (value.dptr == NULL) {
         if (gdbm_errno == GDBM_ITEM_NOT_FOUND)
@@ -132,6 +134,7 @@ GBytes *bc_store_get(BcStore *store, char prefix, const void *key, gsize key_len
 gboolean bc_store_contains(BcStore *store, char prefix, const void *key, gsize key_len)
 {
     g_autofree guint8 *buf = g_malloc(key_len + 1);
+    store->reads++;
     return gdbm_exists(store->dbf, make_key(buf, prefix, key, key_len)) != 0;
 }
 
@@ -168,6 +171,7 @@ gboolean bc_store_foreach(BcStore *store, char prefix, BcStoreFunc func, gpointe
     datum key = gdbm_firstkey(store->dbf);
     while (key.dptr != NULL) {
         gboolean go_on = TRUE;
+        store->reads++; /* every key stepped over costs a read, whatever its prefix */
         if (key.dsize >= 1 && key.dptr[0] == prefix) {
             g_autoptr(GBytes) value =
                 bc_store_get(store, prefix, key.dptr + 1, (gsize)key.dsize - 1, error);
@@ -197,4 +201,9 @@ gboolean bc_store_sync(BcStore *store, GError **error)
         return FALSE;
     }
     return TRUE;
+}
+
+guint64 bc_store_read_count(const BcStore *store)
+{
+    return store->reads;
 }

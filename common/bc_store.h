@@ -40,3 +40,7 @@ gboolean bc_store_foreach(BcStore *store, char prefix, BcStoreFunc func, gpointe
 
 /* Flushes to disk: called after each complete update, so a crash loses at most the last one. */
 gboolean bc_store_sync(BcStore *store, GError **error);
+
+/* How many records this handle has read (gets, lookups, and every key a foreach stepped over):
+ * for tests that prove a lookup does not walk the file. */
+guint64 bc_store_read_count(const BcStore *store);

@@ -49,6 +49,24 @@ static void height_key(gint32 height, guint8 key[4])
     memcpy(key, &le, sizeof le);
 }
 
+/* @excerpt tx-index-write */
+/* The transaction index: 't' + txid -> the block holding it (hash, then height LE32), written
+ * for every transaction of a block before the tip moves to it. */
+static gboolean index_transactions(BcStore *store, const Block *block, GError **error)
+{
+    guint8 where[BC_HASH_LEN + 4];
+    memcpy(where, block->hash, BC_HASH_LEN);
+    height_key(block->height, where + BC_HASH_LEN);
+    g_autoptr(GBytes) value = g_bytes_new(where, sizeof where);
+    for (guint i = 0; i < block->transactions->len; i++) {
+        const Transaction *tx = g_ptr_array_index(block->transactions, i);
+        if (!bc_store_put(store, BLOCKCHAIN_TX_PREFIX, tx->id, BC_HASH_LEN, value, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+/* @end tx-index-write */
+
 /* Stores BLOCK as the new tip and applies it to the UTXO set. */
 static gboolean append_block(Blockchain *bc, const Block *block, GError **error)
 {
@@ -56,11 +74,11 @@ static gboolean append_block(Blockchain *bc, const Block *block, GError **error)
     g_autoptr(GBytes) hash = g_bytes_new(block->hash, BC_HASH_LEN);
     guint8 key[4];
     height_key(block->height, key);
-    /* The block first, then its height, then the tip: a crash in between leaves an unused
-     * block (and a height entry above the tip, which nothing reads), never a tip that points at
-     * nothing. A crash before the UTXO set is updated leaves it behind the chain; 'reindexutxo'
-     * rebuilds it. */
-    if (!store_block(bc->store, block, error) ||
+    /* The block first, then its transactions' index entries, then its height, then the tip: a
+     * crash in between leaves an unused block (and index and height entries above the tip, which
+     * every reader checks against the tip), never a tip that points at nothing. A crash before
+     * the UTXO set is updated leaves it behind the chain; 'reindexutxo' rebuilds it. */
+    if (!store_block(bc->store, block, error) || !index_transactions(bc->store, block, error) ||
         !bc_store_put(bc->store, BLOCKCHAIN_HEIGHT_PREFIX, key, sizeof key, hash, error) ||
         !bc_store_put(bc->store, BLOCKCHAIN_TIP_KEY, NULL, 0, tip, error))
         return FALSE;
@@ -319,27 +337,63 @@ GArray *blockchain_find_utxo(Blockchain *bc, GError **error)
 /* @end find-unspent */
 
 /* @excerpt find-transaction */
+gboolean blockchain_find_transaction_block(Blockchain *bc, const guint8 txid[BC_HASH_LEN],
+                                           guint8 block_hash[BC_HASH_LEN], gint32 *height,
+                                           GError **error)
+{
+    g_autofree gchar *hex = bc_hex_encode(txid, BC_HASH_LEN);
+    g_autoptr(GError) local = NULL;
+    g_autoptr(GBytes) raw = bc_store_get(bc->store, BLOCKCHAIN_TX_PREFIX, txid, BC_HASH_LEN, &local);
+    if (raw == NULL && !g_error_matches(local, BC_ERROR, BC_ERROR_NOT_FOUND)) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
+    }
+    if (raw != NULL && g_bytes_get_size(raw) != BC_HASH_LEN + 4) {
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "index record of transaction %s is damaged",
+                    hex);
+        return FALSE;
+    }
+    /* An entry counts only when the chain at its height holds its block: one written for a
+     * block whose tip move a crash cut off names a height above the tip, or a block the
+     * height index does not name. */
+    guint8 on_chain[BC_HASH_LEN];
+    const guint8 *where = raw != NULL ? g_bytes_get_data(raw, NULL) : NULL;
+    guint32 le = 0;
+    if (where != NULL)
+        memcpy(&le, where + BC_HASH_LEN, sizeof le);
+    gint32 at = (gint32)GUINT32_FROM_LE(le);
+    if (where != NULL && at >= 0 && at <= bc->height &&
+        !blockchain_get_hash_at(bc, at, on_chain, error))
+        return FALSE;
+    if (where == NULL || at < 0 || at > bc->height || memcmp(on_chain, where, BC_HASH_LEN) != 0) {
+        g_set_error(error, BC_ERROR, BC_ERROR_NOT_FOUND, "transaction %s is not in the chain",
+                    hex);
+        return FALSE;
+    }
+    memcpy(block_hash, where, BC_HASH_LEN);
+    *height = at;
+    return TRUE;
+}
+
 Transaction *blockchain_find_transaction(Blockchain *bc, const guint8 txid[BC_HASH_LEN],
                                          GError **error)
 {
-    g_autoptr(GError) local = NULL;
-    BlockchainIterator it;
-    blockchain_iterator_init(&it, bc);
-    Block *block;
-    while ((block = blockchain_iterator_next(&it, &local)) != NULL) {
-        g_autoptr(Block) owned = block;
-        for (guint t = 0; t < owned->transactions->len; t++) {
-            Transaction *tx = g_ptr_array_index(owned->transactions, t);
-            if (memcmp(tx->id, txid, BC_HASH_LEN) == 0)
-                return g_ptr_array_steal_index(owned->transactions, t);
-        }
-    }
-    if (local != NULL) {
-        g_propagate_error(error, g_steal_pointer(&local));
+    /* One index lookup, and one block read when it is there: no walk. */
+    guint8 hash[BC_HASH_LEN];
+    gint32 height = 0;
+    if (!blockchain_find_transaction_block(bc, txid, hash, &height, error))
         return NULL;
+    g_autoptr(Block) block = blockchain_get_block(bc, hash, error);
+    if (block == NULL)
+        return NULL;
+    for (guint t = 0; t < block->transactions->len; t++) {
+        Transaction *tx = g_ptr_array_index(block->transactions, t);
+        if (memcmp(tx->id, txid, BC_HASH_LEN) == 0)
+            return g_ptr_array_steal_index(block->transactions, t);
     }
     g_autofree gchar *hex = bc_hex_encode(txid, BC_HASH_LEN);
-    g_set_error(error, BC_ERROR, BC_ERROR_NOT_FOUND, "transaction %s is not in the chain", hex);
+    g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT,
+                "the index puts transaction %s in a block that does not hold it", hex);
     return NULL;
 }
 

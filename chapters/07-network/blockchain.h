@@ -10,10 +10,13 @@
 
 /* Keys in the database: the tip under 'l', each block under 'b' + its hash, and the chain by
  * height under 'h' + the height (4 bytes, little-endian) -> that block's hash, so that a peer's
- * "which blocks follow height N" is a few lookups, not a walk. */
+ * "which blocks follow height N" is a few lookups, not a walk. The transaction index, 't' + txid
+ * -> the hash and height (4 bytes LE) of the block holding it, makes "is this transaction in the
+ * chain" one lookup too (Bitcoin Core's -txindex). */
 #define BLOCKCHAIN_TIP_KEY 'l'
 #define BLOCKCHAIN_BLOCK_PREFIX 'b'
 #define BLOCKCHAIN_HEIGHT_PREFIX 'h'
+#define BLOCKCHAIN_TX_PREFIX 't'
 
 /* @excerpt blockchain-struct */
 typedef struct Blockchain {
@@ -69,7 +72,12 @@ typedef struct {
  * what the UTXO set is rebuilt from. */
 GArray *blockchain_find_utxo(Blockchain *bc, GError **error);
 
-/* The transaction with ID TXID (owned by the caller), searched block by block. */
+/* Where the chain holds transaction TXID: its block's hash and height, from the transaction
+ * index; BC_ERROR_NOT_FOUND when the chain does not hold it. Two or three lookups, no walk. */
+gboolean blockchain_find_transaction_block(Blockchain *bc, const guint8 txid[BC_HASH_LEN],
+                                           guint8 block_hash[BC_HASH_LEN], gint32 *height,
+                                           GError **error);
+/* The transaction with ID TXID (owned by the caller), found through the index. */
 Transaction *blockchain_find_transaction(Blockchain *bc, const guint8 txid[BC_HASH_LEN],
                                          GError **error);
 /* Signs TX with WALLET, or verifies it, against the transactions it spends from. */
