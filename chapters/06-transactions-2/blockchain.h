@@ -44,10 +44,7 @@ typedef struct {
  * what the UTXO set is rebuilt from. */
 GArray *blockchain_find_utxo(Blockchain *bc, GError **error);
 
-/* The transaction with ID TXID (owned by the caller), searched block by block. */
-Transaction *blockchain_find_transaction(Blockchain *bc, const guint8 txid[BC_HASH_LEN],
-                                         GError **error);
-/* Signs TX with WALLET, or verifies it, against the transactions it spends from. */
+/* Signs TX with WALLET, or verifies it, against the outputs it spends, read from the UTXO set. */
 gboolean blockchain_sign_transaction(Blockchain *bc, Transaction *tx, const Wallet *wallet,
                                      GError **error);
 gboolean blockchain_verify_transaction(Blockchain *bc, const Transaction *tx, GError **error);

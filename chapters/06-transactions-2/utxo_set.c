@@ -161,21 +161,37 @@ gboolean utxo_set_update(UtxoSet *set, const Block *block, GError **error)
 }
 /* @end utxo-update */
 
+/* @excerpt utxo-find-output */
+gboolean utxo_set_find_output(UtxoSet *set, const guint8 txid[BC_HASH_LEN], gint32 index,
+                              UnspentOutput *out, GError **error)
+{
+    /* One record read: the outputs of TXID still unspent. */
+    g_autoptr(GBytes) raw = bc_store_get(set->bc->store, UTXO_PREFIX, txid, BC_HASH_LEN, error);
+    if (raw == NULL)
+        return FALSE;
+    g_autoptr(GArray) outputs = utxo_record_decode(txid, raw, error);
+    if (outputs == NULL)
+        return FALSE;
+    for (guint i = 0; i < outputs->len; i++) {
+        if (g_array_index(outputs, UnspentOutput, i).index == index) {
+            *out = g_array_index(outputs, UnspentOutput, i);
+            return TRUE;
+        }
+    }
+    g_set_error(error, BC_ERROR, BC_ERROR_NOT_FOUND, "output %d is not in the UTXO set", index);
+    return FALSE;
+}
+/* @end utxo-find-output */
+
 /* @excerpt utxo-check */
-static gboolean is_unspent(BcStore *store, const TxInput *in, GError **error)
+static gboolean is_unspent(UtxoSet *set, const TxInput *in, GError **error)
 {
     g_autoptr(GError) local = NULL;
-    g_autoptr(GBytes) raw = bc_store_get(store, UTXO_PREFIX, in->txid, BC_HASH_LEN, &local);
-    if (raw == NULL) {
-        if (g_error_matches(local, BC_ERROR, BC_ERROR_NOT_FOUND))
-            return FALSE;
+    UnspentOutput u;
+    if (utxo_set_find_output(set, in->txid, in->vout, &u, &local))
+        return TRUE;
+    if (!g_error_matches(local, BC_ERROR, BC_ERROR_NOT_FOUND))
         g_propagate_error(error, g_steal_pointer(&local));
-        return FALSE;
-    }
-    g_autoptr(GArray) outputs = utxo_record_decode(in->txid, raw, error);
-    for (guint i = 0; outputs != NULL && i < outputs->len; i++)
-        if (g_array_index(outputs, UnspentOutput, i).index == in->vout)
-            return TRUE;
     return FALSE;
 }
 
@@ -209,7 +225,7 @@ gboolean utxo_set_check_unspent(UtxoSet *set, GPtrArray *transactions, GError **
             gchar *outpoint = g_strdup_printf("%s:%d", hex, in->vout);
             gboolean first_time = g_hash_table_add(spent, outpoint);
             GError *local = NULL;
-            if (!first_time || !is_unspent(set->bc->store, in, &local)) {
+            if (!first_time || !is_unspent(set, in, &local)) {
                 if (local != NULL) {
                     g_propagate_error(error, local);
                     return FALSE;

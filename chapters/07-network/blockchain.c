@@ -397,54 +397,59 @@ Transaction *blockchain_find_transaction(Blockchain *bc, const guint8 txid[BC_HA
     return NULL;
 }
 
-/* The transactions TX spends from, by hex ID; ones not in the chain are simply missing, and
- * verification then says which input is wrong. */
-static GHashTable *previous_transactions(Blockchain *bc, const Transaction *tx, GError **error)
+/* @end find-transaction */
+
+/* @excerpt spent-outputs */
+/* The outputs TX's inputs spend, one per input, from the UTXO set: one record read each,
+ * whatever the length of the chain (chapter 5 walked the chain from the tip for every input). A
+ * signature covers only the spent output's value and key hash, and the set holds both. An input
+ * whose output is not in the set, spent already or never made, is refused here. */
+static GPtrArray *spent_outputs(Blockchain *bc, const Transaction *tx, GError **error)
 {
-    g_autoptr(GHashTable) prev =
-        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)transaction_free);
+    g_autoptr(GPtrArray) spent = g_ptr_array_new_with_free_func(g_free);
     if (transaction_is_coinbase(tx))
-        return g_steal_pointer(&prev);
+        return g_steal_pointer(&spent);
+    UtxoSet utxo = {bc};
     for (guint i = 0; i < tx->vin->len; i++) {
         const TxInput *in = g_ptr_array_index(tx->vin, i);
-        gchar *key = bc_hex_encode(in->txid, BC_HASH_LEN);
-        if (g_hash_table_contains(prev, key)) {
-            g_free(key);
-            continue;
-        }
         g_autoptr(GError) local = NULL;
-        Transaction *found = blockchain_find_transaction(bc, in->txid, &local);
-        if (found == NULL && !g_error_matches(local, BC_ERROR, BC_ERROR_NOT_FOUND)) {
-            g_free(key);
-            g_propagate_error(error, g_steal_pointer(&local));
+        UnspentOutput u;
+        if (!utxo_set_find_output(&utxo, in->txid, in->vout, &u, &local)) {
+            if (!g_error_matches(local, BC_ERROR, BC_ERROR_NOT_FOUND)) {
+                g_propagate_error(error, g_steal_pointer(&local));
+                return NULL;
+            }
+            g_autofree gchar *hex = bc_hex_encode(in->txid, BC_HASH_LEN);
+            g_set_error(error, BC_ERROR, BC_ERROR_INVALID,
+                        "input %u spends output %s:%d, which is not in the UTXO set (spent "
+                        "already, or never made)",
+                        i, hex, in->vout);
             return NULL;
         }
-        if (found != NULL)
-            g_hash_table_insert(prev, key, found);
-        else
-            g_free(key);
+        TxOutput *out = g_new0(TxOutput, 1);
+        out->value = u.value;
+        memcpy(out->pubkey_hash, u.pubkey_hash, BC_RIPEMD160_LEN);
+        g_ptr_array_add(spent, out);
     }
-    return g_steal_pointer(&prev);
+    return g_steal_pointer(&spent);
 }
+/* @end spent-outputs */
 
 gboolean blockchain_sign_transaction(Blockchain *bc, Transaction *tx, const Wallet *wallet,
                                      GError **error)
 {
-    g_autoptr(GHashTable) prev = previous_transactions(bc, tx, error);
-    return prev != NULL && transaction_sign(tx, wallet, prev, error);
+    g_autoptr(GPtrArray) spent = spent_outputs(bc, tx, error);
+    return spent != NULL && transaction_sign(tx, wallet, spent, error);
 }
 
 gboolean blockchain_verify_transaction(Blockchain *bc, const Transaction *tx, GError **error)
 {
-    g_autoptr(GHashTable) prev = previous_transactions(bc, tx, error);
-    if (prev == NULL)
-        return FALSE;
     g_autoptr(GError) local = NULL;
-    if (!transaction_verify(tx, prev, &local)) {
+    g_autoptr(GPtrArray) spent = spent_outputs(bc, tx, &local);
+    if (spent == NULL || !transaction_verify(tx, spent, &local)) {
         g_autofree gchar *id = bc_hex_encode(tx->id, BC_HASH_LEN);
         g_set_error(error, BC_ERROR, local->code, "invalid transaction %s: %s", id, local->message);
         return FALSE;
     }
     return TRUE;
 }
-/* @end find-transaction */

@@ -80,7 +80,7 @@ gboolean blockchain_find_transaction_block(Blockchain *bc, const guint8 txid[BC_
 /* The transaction with ID TXID (owned by the caller), found through the index. */
 Transaction *blockchain_find_transaction(Blockchain *bc, const guint8 txid[BC_HASH_LEN],
                                          GError **error);
-/* Signs TX with WALLET, or verifies it, against the transactions it spends from. */
+/* Signs TX with WALLET, or verifies it, against the outputs it spends, read from the UTXO set. */
 gboolean blockchain_sign_transaction(Blockchain *bc, Transaction *tx, const Wallet *wallet,
                                      GError **error);
 gboolean blockchain_verify_transaction(Blockchain *bc, const Transaction *tx, GError **error);

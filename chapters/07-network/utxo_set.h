@@ -31,6 +31,11 @@ gboolean utxo_set_update(UtxoSet *set, const Block *block, GError **error);
 GArray *utxo_set_find_unspent(UtxoSet *set, const guint8 pubkey_hash[BC_RIPEMD160_LEN],
                               GError **error);
 
+/* Output INDEX of transaction TXID, in *OUT, when the set holds it: one record read.
+ * BC_ERROR_NOT_FOUND when it is not there (spent already, or never made). */
+gboolean utxo_set_find_output(UtxoSet *set, const guint8 txid[BC_HASH_LEN], gint32 index,
+                              UnspentOutput *out, GError **error);
+
 /* Checks that every input of TRANSACTIONS (but coinbases) spends an output in the set, that
  * no two inputs spend the same one, and that no transaction ID is there twice or in the set
  * already: BC_ERROR_INVALID otherwise. */
