@@ -16,6 +16,33 @@ struct BcStore {
     guint64 reads; /* records fetched or looked up: what tests count to prove "no walk" */
 };
 
+/* TEST-ONLY crash hook (see bc_store.h): the write after which the process dies, 0 for never.
+ * Read from the environment at each open, and at each whole-file replace, which happens outside
+ * any store; the count is the process's, over all its stores, which one thread uses. */
+static guint64 crash_after_writes;
+static guint64 writes_done;
+
+static void crash_hook_init(void)
+{
+    const gchar *value = g_getenv("BC_TEST_CRASH_AFTER_WRITES");
+    guint64 n = 0;
+    if (value == NULL || !g_ascii_string_to_unsigned(value, 10, 1, G_MAXUINT64, &n, NULL))
+        n = 0;
+    crash_after_writes = n;
+}
+
+static void count_write(void)
+{
+    if (crash_after_writes != 0 && ++writes_done == crash_after_writes)
+        _exit(137); /* no atexit handlers, no flushing: what a SIGKILL would leave */
+}
+
+void bc_store_count_write(void)
+{
+    crash_hook_init();
+    count_write();
+}
+
 gboolean bc_store_exists(const gchar *path)
 {
     return g_file_test(path, G_FILE_TEST_EXISTS);
@@ -59,6 +86,7 @@ static void set_gdbm_error(GError **error, const gchar *path, const gchar *actio
 
 BcStore *bc_store_open(const gchar *path, BcStoreMode mode, GError **error)
 {
+    crash_hook_init();
     gboolean exists = bc_store_exists(path);
     if (mode == BC_STORE_CREATE && exists) {
         g_set_error(error, BC_ERROR, BC_ERROR_EXISTS, "%s already exists", path);
@@ -150,6 +178,7 @@ gboolean bc_store_put(BcStore *store, char prefix, const void *key, gsize key_le
         set_gdbm_error(error, store->path, "write");
         return FALSE;
     }
+    count_write();
     return TRUE;
 }
 
@@ -162,6 +191,7 @@ gboolean bc_store_delete(BcStore *store, char prefix, const void *key, gsize key
         set_gdbm_error(error, store->path, "delete from");
         return FALSE;
     }
+    count_write();
     return TRUE;
 }
 
@@ -200,6 +230,7 @@ gboolean bc_store_sync(BcStore *store, GError **error)
         set_gdbm_error(error, store->path, "sync");
         return FALSE;
     }
+    count_write();
     return TRUE;
 }
 

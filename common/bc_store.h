@@ -44,3 +44,11 @@ gboolean bc_store_sync(BcStore *store, GError **error);
 /* How many records this handle has read (gets, lookups, and every key a foreach stepped over):
  * for tests that prove a lookup does not walk the file. */
 guint64 bc_store_read_count(const BcStore *store);
+
+/* TEST-ONLY crash hook, for crash-sweep tests: when the environment variable
+ * BC_TEST_CRASH_AFTER_WRITES=N (N > 0) is set, the process calls _exit(137), as if SIGKILLed,
+ * right after its N-th successful write. Puts, deletes and syncs count by themselves; code that
+ * replaces a whole file (the wallet file) calls bc_store_count_write() after it. Unset, empty or
+ * not a positive number: no effect. The variable is read when a store opens and at each such
+ * file replace; the count is the whole process's. Never set it outside tests. */
+void bc_store_count_write(void);

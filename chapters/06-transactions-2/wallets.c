@@ -11,6 +11,7 @@
 
 #include "address.h"
 #include "bc_error.h"
+#include "bc_store.h"
 #include "bc_variant.h"
 
 #define WALLETS_MAGIC "blockchain-c wallets"
@@ -203,6 +204,7 @@ gboolean wallets_save(const Wallets *wallets, const gchar *path, GError **error)
         g_set_error(error, BC_ERROR, BC_ERROR_IO, "cannot save wallets: %s", local->message);
         return FALSE;
     }
+    bc_store_count_write(); /* a write for the test-only crash hook (bc_store.h) */
     return TRUE;
 }
 /* @end wallets-save */

@@ -152,6 +152,82 @@ static void test_locked(void)
     CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* In a child: arms the crash hook with N, opens a store and does PUT, DELETE, SYNC, PUT, PUT,
+ * writing one byte to FD after each call that returned. Returns the child's pid. */
+static pid_t crash_child(const gchar *n, int fd)
+{
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    if (n != NULL)
+        g_setenv("BC_TEST_CRASH_AFTER_WRITES", n, TRUE);
+    else
+        g_unsetenv("BC_TEST_CRASH_AFTER_WRITES");
+    GError *error = NULL;
+    BcStore *store = bc_store_open(path, BC_STORE_WRITE, &error);
+    if (store == NULL)
+        _exit(2);
+    GBytes *v = g_bytes_new_static("v", 1);
+    for (int i = 0; i < 5; i++) {
+        gboolean ok = i == 1   ? bc_store_delete(store, 'b', "k0", 2, &error)
+                      : i == 2 ? bc_store_sync(store, &error)
+                               : bc_store_put(store, 'b', i == 0 ? "k0" : "k1", 2, v, &error);
+        if (!ok || write(fd, "w", 1) != 1)
+            _exit(3);
+    }
+    _exit(0);
+}
+
+/* Runs crash_child(N) and returns how many writes returned before it ended, and its status. */
+static int crash_writes(const gchar *n, int *status)
+{
+    int fds[2];
+    CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
+    pid_t pid = crash_child(n, fds[1]);
+    close(fds[1]);
+    char buf[16];
+    int total = 0;
+    ssize_t got;
+    while ((got = read(fds[0], buf, sizeof buf)) > 0)
+        total += (int)got;
+    close(fds[0]);
+    waitpid(pid, status, 0);
+    return total;
+}
+
+/* The test-only crash hook: puts, deletes and syncs count; the N-th one ends the process with
+ * 137 right after it is done; a failed write does not count; unset or junk means off. */
+static void test_crash_hook(void)
+{
+    g_autoptr(GError) error = NULL;
+    {
+        g_autoptr(BcStore) store = bc_store_open(path, BC_STORE_CREATE, &error);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(store);
+    }
+    int status = 0;
+    CU_ASSERT_EQUAL(crash_writes(NULL, &status), 5);
+    CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CU_ASSERT_EQUAL(crash_writes("0", &status), 5);
+    CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CU_ASSERT_EQUAL(crash_writes("junk", &status), 5);
+    CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    for (int n = 1; n <= 5; n++) {
+        g_autofree gchar *text = g_strdup_printf("%d", n);
+        CU_ASSERT_EQUAL(crash_writes(text, &status), n - 1);
+        CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 137);
+    }
+    /* A write refused (a reader cannot store) is not counted. */
+    pid_t pid = fork();
+    if (pid == 0) {
+        g_setenv("BC_TEST_CRASH_AFTER_WRITES", "1", TRUE);
+        BcStore *reader = bc_store_open(path, BC_STORE_READ, NULL);
+        GBytes *v = g_bytes_new_static("v", 1);
+        _exit(reader != NULL && !bc_store_put(reader, 'b', "k", 1, v, NULL) ? 0 : 1);
+    }
+    waitpid(pid, &status, 0);
+    CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 void test_store_register(void)
 {
     static const BcTest tests[] = {
@@ -161,6 +237,7 @@ void test_store_register(void)
         {"open errors leave files alone", test_open_errors},
         {"truncated file", test_truncated},
         {"locked by another process", test_locked},
+        {"test-only crash hook", test_crash_hook},
         {NULL, NULL},
     };
     bc_test_add_suite("common/store", setup, teardown, tests);
