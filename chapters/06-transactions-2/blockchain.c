@@ -64,9 +64,12 @@ Blockchain *blockchain_create(const gchar *path, const gchar *address, guint32 b
         !bc_store_put(bc->store, BLOCKCHAIN_TIP_KEY, NULL, 0, tip, error))
         return NULL;
     memcpy(bc->tip, genesis->hash, BC_HASH_LEN);
-    /* The UTXO set starts with the genesis reward. */
+    /* The UTXO set starts with the genesis reward, in a file of its own made from the chain
+     * (renamed over any file a crashed create left). */
+    bc->chainstate_path = utxo_set_path_for(path);
     UtxoSet utxo = {bc};
-    if (!utxo_set_update(&utxo, genesis, error))
+    guint count = 0;
+    if (!bc_store_sync(bc->store, error) || !utxo_set_reindex(&utxo, &count, error))
         return NULL;
     return g_steal_pointer(&bc);
 }
@@ -84,7 +87,7 @@ Blockchain *blockchain_open(const gchar *path, gboolean write, guint32 bits, GEr
     g_autoptr(Blockchain) bc = g_new0(Blockchain, 1);
     bc->bits = bits;
     bc->store = bc_store_open(path, write ? BC_STORE_WRITE : BC_STORE_READ, error);
-    if (bc->store == NULL || !read_tip(bc, error))
+    if (bc->store == NULL || !read_tip(bc, error) || !utxo_set_open(bc, path, write, error))
         return NULL;
     return g_steal_pointer(&bc);
 }
@@ -93,7 +96,10 @@ void blockchain_close(Blockchain *bc)
 {
     if (bc == NULL)
         return;
+    bc_store_close(bc->chainstate);
     bc_store_close(bc->store);
+    g_free(bc->chainstate_path);
+    g_free(bc->chainstate_stale);
     g_free(bc);
 }
 
@@ -110,13 +116,13 @@ gboolean blockchain_mine_block(Blockchain *bc, GPtrArray *transactions, GError *
     g_autoptr(Block) block = block_new(transactions, bc->tip, bc->bits);
     g_autoptr(GBytes) tip = g_bytes_new(block->hash, BC_HASH_LEN);
     /* The block first, then the tip: a crash in between leaves an unused block, never a tip
-     * that points at nothing. A crash before the UTXO set is updated leaves it behind the
-     * chain; 'reindexutxo' rebuilds it. */
+     * that points at nothing. Then the UTXO set, its marker last: a crash before the marker
+     * leaves one that names the old tip, and the next open rebuilds the set from the chain. */
     if (!store_block(bc->store, block, error) ||
         !bc_store_put(bc->store, BLOCKCHAIN_TIP_KEY, NULL, 0, tip, error))
         return FALSE;
     memcpy(bc->tip, block->hash, BC_HASH_LEN);
-    return utxo_set_update(&utxo, block, error);
+    return bc_store_sync(bc->store, error) && utxo_set_update(&utxo, block, error);
 }
 /* @end blockchain-add-block */
 

@@ -78,7 +78,7 @@ static gint compare_rows(gconstpointer a, gconstpointer b)
 static GPtrArray *snapshot(Blockchain *bc)
 {
     GPtrArray *rows = g_ptr_array_new_with_free_func(g_free);
-    g_assert(bc_store_foreach(bc->store, UTXO_PREFIX, collect_record, rows, NULL));
+    g_assert(bc_store_foreach(bc->chainstate, UTXO_PREFIX, collect_record, rows, NULL));
     g_ptr_array_sort(rows, compare_rows);
     return rows;
 }
@@ -98,7 +98,7 @@ static void put_raw(Blockchain *bc, const guint8 *key, gsize key_len, const void
 {
     g_autoptr(GBytes) bytes = g_bytes_new(value, len);
     g_autoptr(GError) error = NULL;
-    bc_store_put(bc->store, UTXO_PREFIX, key, key_len, bytes, &error);
+    bc_store_put(bc->chainstate, UTXO_PREFIX, key, key_len, bytes, &error);
     g_assert_no_error(error);
 }
 
@@ -135,7 +135,7 @@ static void assert_corrupt_everywhere(Blockchain *bc, const guint8 *key, gsize k
     CU_ASSERT_TRUE(g_error_matches(error, BC_ERROR, BC_ERROR_CORRUPT));
     /* The update had added the coinbase's output before it failed: undone for the next round. */
     const Transaction *coinbase = g_ptr_array_index(spender->transactions, 0);
-    g_assert(bc_store_delete(bc->store, UTXO_PREFIX, coinbase->id, BC_HASH_LEN, NULL));
+    g_assert(bc_store_delete(bc->chainstate, UTXO_PREFIX, coinbase->id, BC_HASH_LEN, NULL));
 }
 
 /* A record of one output (INDEX, VALUE, a key hash of HASH_LEN bytes). */
@@ -153,7 +153,7 @@ static void test_corrupt_records(void)
     guint8 txid[BC_HASH_LEN]; /* outputs 0 (3 to wallet 1) and 1 (7 back to wallet 0) */
     g_autoptr(Blockchain) bc = create_with_send(txid);
     g_autoptr(GPtrArray) good = snapshot(bc);
-    g_autoptr(GBytes) real = bc_store_get(bc->store, UTXO_PREFIX, txid, BC_HASH_LEN, NULL);
+    g_autoptr(GBytes) real = bc_store_get(bc->chainstate, UTXO_PREFIX, txid, BC_HASH_LEN, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(real);
     gsize real_len = 0;
     const guint8 *real_data = g_bytes_get_data(real, &real_len);
@@ -202,7 +202,7 @@ static void test_corrupt_records(void)
     /* A record under a key that is no transaction ID. */
     put_raw(bc, txid, BC_HASH_LEN, real_data, real_len);
     assert_corrupt_everywhere(bc, txid, 5, real, NULL, "a 5-byte key");
-    g_assert(bc_store_delete(bc->store, UTXO_PREFIX, txid, 5, NULL));
+    g_assert(bc_store_delete(bc->chainstate, UTXO_PREFIX, txid, 5, NULL));
 
     /* Rebuilding from the chain repairs all of it. */
     put_raw(bc, txid, BC_HASH_LEN, "junk", 4);
