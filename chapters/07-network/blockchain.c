@@ -67,8 +67,8 @@ static gboolean index_transactions(BcStore *store, const Block *block, GError **
 }
 /* @end tx-index-write */
 
-/* Stores BLOCK as the new tip and applies it to the UTXO set. */
-static gboolean append_block(Blockchain *bc, const Block *block, GError **error)
+/* Stores BLOCK as the new tip. */
+static gboolean store_tip(Blockchain *bc, const Block *block, GError **error)
 {
     g_autoptr(GBytes) tip = g_bytes_new(block->hash, BC_HASH_LEN);
     g_autoptr(GBytes) hash = g_bytes_new(block->hash, BC_HASH_LEN);
@@ -76,16 +76,23 @@ static gboolean append_block(Blockchain *bc, const Block *block, GError **error)
     height_key(block->height, key);
     /* The block first, then its transactions' index entries, then its height, then the tip: a
      * crash in between leaves an unused block (and index and height entries above the tip, which
-     * every reader checks against the tip), never a tip that points at nothing. A crash before
-     * the UTXO set is updated leaves it behind the chain; 'reindexutxo' rebuilds it. */
+     * every reader checks against the tip), never a tip that points at nothing. */
     if (!store_block(bc->store, block, error) || !index_transactions(bc->store, block, error) ||
         !bc_store_put(bc->store, BLOCKCHAIN_HEIGHT_PREFIX, key, sizeof key, hash, error) ||
         !bc_store_put(bc->store, BLOCKCHAIN_TIP_KEY, NULL, 0, tip, error))
         return FALSE;
     memcpy(bc->tip, block->hash, BC_HASH_LEN);
     bc->height = block->height;
+    return TRUE;
+}
+
+/* Stores BLOCK as the new tip and applies it to the UTXO set, whose marker is written last: a
+ * crash before it leaves a marker naming the old tip, and the next open rebuilds the set. */
+static gboolean append_block(Blockchain *bc, const Block *block, GError **error)
+{
     UtxoSet utxo = {bc};
-    return utxo_set_update(&utxo, block, error);
+    return store_tip(bc, block, error) && bc_store_sync(bc->store, error) &&
+           utxo_set_update(&utxo, block, error);
 }
 
 /* @excerpt blockchain-create */
@@ -105,8 +112,13 @@ Blockchain *blockchain_create(const gchar *path, const gchar *address, guint32 b
     bc->store = bc_store_open(path, BC_STORE_CREATE, error);
     if (bc->store == NULL)
         return NULL;
-    /* The UTXO set starts with the genesis reward. */
-    if (!append_block(bc, genesis, error))
+    /* The UTXO set starts with the genesis reward, in a file of its own made from the chain
+     * (renamed over any file a crashed create left). */
+    bc->chainstate_path = utxo_set_path_for(path);
+    UtxoSet utxo = {bc};
+    guint count = 0;
+    if (!store_tip(bc, genesis, error) || !bc_store_sync(bc->store, error) ||
+        !utxo_set_reindex(&utxo, &count, error))
         return NULL;
     return g_steal_pointer(&bc);
 }
@@ -124,7 +136,7 @@ Blockchain *blockchain_open(const gchar *path, gboolean write, guint32 bits, GEr
     g_autoptr(Blockchain) bc = g_new0(Blockchain, 1);
     bc->bits = bits;
     bc->store = bc_store_open(path, write ? BC_STORE_WRITE : BC_STORE_READ, error);
-    if (bc->store == NULL || !read_tip(bc, error))
+    if (bc->store == NULL || !read_tip(bc, error) || !utxo_set_open(bc, path, write, error))
         return NULL;
     return g_steal_pointer(&bc);
 }
@@ -133,7 +145,10 @@ void blockchain_close(Blockchain *bc)
 {
     if (bc == NULL)
         return;
+    bc_store_close(bc->chainstate);
     bc_store_close(bc->store);
+    g_free(bc->chainstate_path);
+    g_free(bc->chainstate_stale);
     g_free(bc);
 }
 

@@ -21,6 +21,9 @@
 /* @excerpt blockchain-struct */
 typedef struct Blockchain {
     BcStore *store;
+    BcStore *chainstate;     /* the UTXO set, in its own file (utxo_set.h) */
+    gchar *chainstate_path;
+    gchar *chainstate_stale; /* why the set does not reflect the tip, or NULL */
     guint8 tip[BC_HASH_LEN]; /* hash of the newest block */
     gint32 height;           /* the tip's height: the node's "best height" */
     guint32 bits;            /* the difficulty new blocks are mined at */
