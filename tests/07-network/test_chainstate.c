@@ -237,8 +237,6 @@ static void test_damaged_records_refused(void)
     const guint8 *second = g_bytes_get_data(txids->pdata[1], NULL);
     g_autoptr(GBytes) record = get_utxo(first);
     g_autoptr(GBytes) other = get_utxo(second);
-    /* An old record: the genesis reward, before block 1 spent it. */
-    g_autoptr(GBytes) saved_marker = NULL;
     for (guint damage = 0; damage < 4; damage++) {
         const gchar *needle = NULL;
         if (damage == 0) { /* deleted */
