@@ -57,6 +57,7 @@ static void mine_coinbase(Blockchain *bc, const Wallet *to, guint n, guint8 id[B
 #ifdef BC_MINE_RETURNS_BLOCK
     g_autoptr(Block) block = blockchain_mine_block(bc, txs, &error);
     g_assert_no_error(error);
+    CU_ASSERT_PTR_NOT_NULL(block);
 #else
     g_assert_true(blockchain_mine_block(bc, txs, &error));
 #endif
@@ -98,6 +99,7 @@ static void test_old_output_no_walk(void)
 #ifdef BC_MINE_RETURNS_BLOCK
     g_autoptr(Block) block = blockchain_mine_block(bc, txs, &error);
     g_assert_no_error(error);
+    CU_ASSERT_PTR_NOT_NULL(block);
 #else
     g_assert_true(blockchain_mine_block(bc, txs, &error));
 #endif
