@@ -8,8 +8,8 @@
 #define UTXO_PREFIX 'c'
 #define UTXO_MARKER_KEY 'm'
 
-/* The set lives in a GDBM file of its own, chainstate_<NODE_ID>.db next to
- * blockchain_<NODE_ID>.db (Bitcoin Core keeps chainstate/ apart from blocks/ too), so that walking it steps over no block: records 'c'
+/* The set lives in a GDBM file of its own, chainstate.db next to blockchain.db (from chapter 7
+ * chainstate_<NODE_ID>.db; Bitcoin Core keeps chainstate/ apart from blocks/ too), so that walking it steps over no block: records 'c'
  * + txid, and the marker 'm', written last after every change, naming the block the set
  * reflects. */
 typedef struct {
@@ -25,7 +25,8 @@ GBytes *utxo_record_encode(const guint8 txid[BC_HASH_LEN], GArray *outputs);
 GArray *utxo_record_decode(const guint8 txid[BC_HASH_LEN], GBytes *raw, GError **error);
 
 /* The chainstate file that goes with the chain in BLOCKCHAIN_PATH: "blockchain" in its name
- * becomes "chainstate" (blockchain_3000.db -> chainstate_3000.db). */
+ * becomes "chainstate" (blockchain.db -> chainstate.db, blockchain_3000.db ->
+ * chainstate_3000.db). */
 gchar *utxo_set_path_for(const gchar *blockchain_path);
 
 /* Opens BC's set, whose tip is read already. When its marker does not name the tip (a crash
