@@ -14,6 +14,7 @@ struct BcStore {
     GDBM_FILE dbf;
     gchar *path;
     guint64 reads; /* records fetched or looked up: what tests count to prove "no walk" */
+    guint64 syncs; /* fsyncs asked for: what tests count to prove syncs are batched */
 };
 
 /* TEST-ONLY crash hook (see bc_store.h): the write after which the process dies, 0 for never.
@@ -226,6 +227,7 @@ gboolean bc_store_foreach(BcStore *store, char prefix, BcStoreFunc func, gpointe
 
 gboolean bc_store_sync(BcStore *store, GError **error)
 {
+    store->syncs++;
     if (gdbm_sync(store->dbf) != 0) {
         set_gdbm_error(error, store->path, "sync");
         return FALSE;
@@ -237,4 +239,9 @@ gboolean bc_store_sync(BcStore *store, GError **error)
 guint64 bc_store_read_count(const BcStore *store)
 {
     return store->reads;
+}
+
+guint64 bc_store_sync_count(const BcStore *store)
+{
+    return store->syncs;
 }

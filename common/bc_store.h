@@ -44,6 +44,8 @@ gboolean bc_store_sync(BcStore *store, GError **error);
 /* How many records this handle has read (gets, lookups, and every key a foreach stepped over):
  * for tests that prove a lookup does not walk the file. */
 guint64 bc_store_read_count(const BcStore *store);
+/* How many times this handle was synced: for tests that prove syncs are batched. */
+guint64 bc_store_sync_count(const BcStore *store);
 
 /* TEST-ONLY crash hook, for crash-sweep tests: when the environment variable
  * BC_TEST_CRASH_AFTER_WRITES=N (N > 0) is set, the process calls _exit(137), as if SIGKILLed,

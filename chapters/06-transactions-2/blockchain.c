@@ -92,10 +92,22 @@ Blockchain *blockchain_open(const gchar *path, gboolean write, guint32 bits, GEr
     return g_steal_pointer(&bc);
 }
 
+gboolean blockchain_sync(Blockchain *bc, GError **error)
+{
+    /* The chain first: a set synced ahead of a tip that is then lost names a block that is not
+     * the tip, which the next open sees, like any other mismatch. */
+    bc->unsynced = 0;
+    return bc_store_sync(bc->store, error) &&
+           (bc->chainstate == NULL || bc_store_sync(bc->chainstate, error));
+}
+
 void blockchain_close(Blockchain *bc)
 {
     if (bc == NULL)
         return;
+    g_autoptr(GError) error = NULL;
+    if (bc->unsynced > 0 && !blockchain_sync(bc, &error))
+        g_printerr("warning: %s\n", error->message);
     bc_store_close(bc->chainstate);
     bc_store_close(bc->store);
     g_free(bc->chainstate_path);
@@ -122,7 +134,8 @@ gboolean blockchain_mine_block(Blockchain *bc, GPtrArray *transactions, GError *
         !bc_store_put(bc->store, BLOCKCHAIN_TIP_KEY, NULL, 0, tip, error))
         return FALSE;
     memcpy(bc->tip, block->hash, BC_HASH_LEN);
-    return bc_store_sync(bc->store, error) && utxo_set_update(&utxo, block, error);
+    bc->unsynced++;
+    return utxo_set_update(&utxo, block, error) && blockchain_sync(bc, error);
 }
 /* @end blockchain-add-block */
 

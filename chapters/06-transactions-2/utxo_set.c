@@ -337,9 +337,9 @@ gboolean utxo_set_update(UtxoSet *set, const Block *block, GError **error)
             return FALSE;
     }
     /* The marker last: a crash before it leaves the old marker, which no longer names the tip,
-     * and the next open rebuilds the set. */
+     * and the next open rebuilds the set. (The caller syncs: blockchain_sync.) */
     memcpy(marker.tip, block->hash, BC_HASH_LEN);
-    return marker_write(store, &marker, error) && bc_store_sync(store, error);
+    return marker_write(store, &marker, error);
 }
 /* @end utxo-update */
 

@@ -24,6 +24,7 @@ typedef struct Blockchain {
     BcStore *chainstate;     /* the UTXO set, in its own file (utxo_set.h) */
     gchar *chainstate_path;
     gchar *chainstate_stale; /* why the set does not reflect the tip, or NULL */
+    guint unsynced;          /* blocks stored since the files were last synced */
     guint8 tip[BC_HASH_LEN]; /* hash of the newest block */
     gint32 height;           /* the tip's height: the node's "best height" */
     guint32 bits;            /* the difficulty new blocks are mined at */
@@ -36,6 +37,9 @@ Blockchain *blockchain_create(const gchar *path, const gchar *address, guint32 b
                               GError **error);
 /* Opens the existing chain in PATH, for writing when WRITE is set. */
 Blockchain *blockchain_open(const gchar *path, gboolean write, guint32 bits, GError **error);
+/* Syncs both files to disk (the chain's, then the set's). */
+gboolean blockchain_sync(Blockchain *bc, GError **error);
+/* Syncs what is not synced yet, and closes. */
 void blockchain_close(Blockchain *bc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Blockchain, blockchain_close)
 

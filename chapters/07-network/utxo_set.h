@@ -41,7 +41,7 @@ gboolean utxo_set_open(Blockchain *bc, const gchar *blockchain_path, gboolean wr
 gboolean utxo_set_reindex(UtxoSet *set, guint *count, GError **error);
 
 /* Applies BLOCK, just added on top of the chain: removes the outputs its inputs spend and adds
- * the outputs of its transactions. */
+ * the outputs of its transactions, then writes the marker. Does not sync. */
 gboolean utxo_set_update(UtxoSet *set, const Block *block, GError **error);
 
 /* The unspent outputs locked with PUBKEY_HASH, as an array of UnspentOutput. It reads every
