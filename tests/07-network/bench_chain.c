@@ -100,6 +100,7 @@ static void build_chains(void)
     g_autofree gchar *a = wallets_create_wallet(wallets, &error);
     g_autofree gchar *b = wallets_create_wallet(wallets, &error);
     g_assert_no_error(error);
+    g_assert(b != NULL);
     g_autofree gchar *wallet_path = g_build_filename(work, FILES[2], NULL);
     g_assert(wallets_save(wallets, wallet_path, &error));
     const Wallet *alice = wallets_get_wallet(wallets, a);
@@ -143,6 +144,7 @@ static void build_chains(void)
             g_ptr_array_add(txs, spend);
             g_autoptr(Block) block = blockchain_mine_block(bc, txs, &error);
             g_assert_no_error(error);
+            g_assert(block != NULL);
             g_autoptr(GBytes) raw = transaction_serialize(coinbase);
             transaction_free(previous);
             previous = transaction_deserialize(raw, &error);
