@@ -31,11 +31,11 @@
 
 #define BENCH_BITS 8
 #define BENCH_NODE "3000"
-#define CHAIN_FORMAT 3 /* bump when the generator or the file layout changes */
+#define CHAIN_FORMAT 4 /* bump when the generator or the file layout changes */
 
 static const gchar *const FILES[] = {"blockchain_" BENCH_NODE ".db", "chainstate_" BENCH_NODE ".db",
                                      "wallet_" BENCH_NODE ".dat"};
-static const gint32 SNAPSHOTS[] = {0, 100, 1000, 10000};
+static const gint32 SNAPSHOTS[] = {0, 100, 200, 400, 1000, 10000};
 
 static gchar *bench_dir, *program;
 static GString *tsv;
