@@ -9,9 +9,9 @@
 #define UTXO_MARKER_KEY 'm'
 
 /* The set lives in a GDBM file of its own, chainstate.db next to blockchain.db (from chapter 7
- * chainstate_<NODE_ID>.db; Bitcoin Core keeps chainstate/ apart from blocks/ too), so that walking it steps over no block: records 'c'
- * + txid, and the marker 'm', written last after every change, naming the block the set
- * reflects. */
+ * chainstate_<NODE_ID>.db; Bitcoin Core keeps chainstate/ apart from blocks/ too), so that
+ * walking it steps over no block: records 'c' + txid, and the marker 'm', written last after
+ * every change, naming the block the set reflects. */
 typedef struct {
     Blockchain *bc;
 } UtxoSet;

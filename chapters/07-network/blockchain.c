@@ -380,7 +380,8 @@ gboolean blockchain_find_transaction_block(Blockchain *bc, const guint8 txid[BC_
 {
     g_autofree gchar *hex = bc_hex_encode(txid, BC_HASH_LEN);
     g_autoptr(GError) local = NULL;
-    g_autoptr(GBytes) raw = bc_store_get(bc->store, BLOCKCHAIN_TX_PREFIX, txid, BC_HASH_LEN, &local);
+    g_autoptr(GBytes) raw =
+        bc_store_get(bc->store, BLOCKCHAIN_TX_PREFIX, txid, BC_HASH_LEN, &local);
     if (raw == NULL && !g_error_matches(local, BC_ERROR, BC_ERROR_NOT_FOUND)) {
         g_propagate_error(error, g_steal_pointer(&local));
         return FALSE;
@@ -403,8 +404,7 @@ gboolean blockchain_find_transaction_block(Blockchain *bc, const guint8 txid[BC_
         !blockchain_get_hash_at(bc, at, on_chain, error))
         return FALSE;
     if (where == NULL || at < 0 || at > bc->height || memcmp(on_chain, where, BC_HASH_LEN) != 0) {
-        g_set_error(error, BC_ERROR, BC_ERROR_NOT_FOUND, "transaction %s is not in the chain",
-                    hex);
+        g_set_error(error, BC_ERROR, BC_ERROR_NOT_FOUND, "transaction %s is not in the chain", hex);
         return FALSE;
     }
     memcpy(block_hash, where, BC_HASH_LEN);

@@ -21,7 +21,7 @@
 /* @excerpt blockchain-struct */
 typedef struct Blockchain {
     BcStore *store;
-    BcStore *chainstate;     /* the UTXO set, in its own file (utxo_set.h) */
+    BcStore *chainstate; /* the UTXO set, in its own file (utxo_set.h) */
     gchar *chainstate_path;
     gchar *chainstate_stale; /* why the set does not reflect the tip, or NULL */
     guint unsynced;          /* blocks stored since the files were last synced */

@@ -43,8 +43,9 @@ GBytes *utxo_record_encode(const guint8 txid[BC_HASH_LEN], GArray *outputs)
     g_autoptr(GVariant) list = g_variant_ref_sink(g_variant_builder_end(&b));
     guint8 checksum[BC_HASH_LEN];
     record_checksum(txid, list, checksum);
-    return bc_variant_encode(g_variant_new("(@ay@a(uxay)@ay)", bc_variant_new_bytes(txid, BC_HASH_LEN),
-                                           list, bc_variant_new_bytes(checksum, BC_HASH_LEN)));
+    return bc_variant_encode(g_variant_new("(@ay@a(uxay)@ay)",
+                                           bc_variant_new_bytes(txid, BC_HASH_LEN), list,
+                                           bc_variant_new_bytes(checksum, BC_HASH_LEN)));
 }
 
 static gboolean corrupt(GError **error, const gchar *what)
@@ -144,8 +145,8 @@ static gboolean marker_read(BcStore *store, UtxoMarker *m, GError **error)
     g_autoptr(GBytes) raw = bc_store_get(store, UTXO_MARKER_KEY, NULL, 0, error);
     if (raw == NULL)
         return FALSE;
-    g_autoptr(GVariant) v = bc_variant_decode(raw, G_VARIANT_TYPE(UTXO_MARKER_TYPE), 256,
-                                              "UTXO set marker", error);
+    g_autoptr(GVariant) v =
+        bc_variant_decode(raw, G_VARIANT_TYPE(UTXO_MARKER_TYPE), 256, "UTXO set marker", error);
     if (v == NULL)
         return FALSE;
     g_autoptr(GVariant) tip = NULL, digest = NULL;
@@ -157,8 +158,8 @@ static gboolean marker_read(BcStore *store, UtxoMarker *m, GError **error)
 static gboolean marker_write(BcStore *store, const UtxoMarker *m, GError **error)
 {
     g_autoptr(GBytes) raw = bc_variant_encode(
-        g_variant_new("(@ayux@ay)", bc_variant_new_bytes(m->tip, BC_HASH_LEN), m->records,
-                      m->total, bc_variant_new_bytes(m->digest, BC_HASH_LEN)));
+        g_variant_new("(@ayux@ay)", bc_variant_new_bytes(m->tip, BC_HASH_LEN), m->records, m->total,
+                      bc_variant_new_bytes(m->digest, BC_HASH_LEN)));
     return bc_store_put(store, UTXO_MARKER_KEY, NULL, 0, raw, error);
 }
 /* @end utxo-marker */
@@ -252,15 +253,14 @@ gboolean utxo_set_reindex(UtxoSet *set, guint *count, GError **error)
 /* @end utxo-reindex */
 
 /* @excerpt utxo-open */
-gboolean utxo_set_open(Blockchain *bc, const gchar *blockchain_path, gboolean write,
-                       GError **error)
+gboolean utxo_set_open(Blockchain *bc, const gchar *blockchain_path, gboolean write, GError **error)
 {
     bc->chainstate_path = utxo_set_path_for(blockchain_path);
     g_autoptr(GError) local = NULL;
     UtxoMarker marker;
     gchar *why = NULL;
-    bc->chainstate = bc_store_open(bc->chainstate_path, write ? BC_STORE_WRITE : BC_STORE_READ,
-                                   &local);
+    bc->chainstate =
+        bc_store_open(bc->chainstate_path, write ? BC_STORE_WRITE : BC_STORE_READ, &local);
     if (bc->chainstate == NULL)
         why = g_strdup_printf("the UTXO set cannot be read: %s", local->message);
     else if (!marker_read(bc->chainstate, &marker, &local))

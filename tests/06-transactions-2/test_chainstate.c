@@ -79,8 +79,8 @@ static void test_crash_sweep(void)
         }
         g_autofree gchar *crash = g_strdup_printf("BC_TEST_CRASH_AFTER_WRITES=%u", n);
         const gchar *crash_env[] = {"BC_TARGET_BITS=8", crash, NULL};
-        g_auto(BcRun) run =
-            bc_test_run(dir, crash_env, "send", "-from", a, "-to", b, "-amount", "5", "-mine", NULL);
+        g_auto(BcRun) run = bc_test_run(dir, crash_env, "send", "-from", a, "-to", b, "-amount",
+                                        "5", "-mine", NULL);
         if (run.status == 0)
             break; /* fewer than N writes: every point is covered */
         CU_ASSERT_EQUAL_FATAL(run.status, 137);
@@ -94,8 +94,8 @@ static void test_crash_sweep(void)
             BC_ASSERT_CONTAINS(reader.err, "run 'reindexutxo'");
             refused++;
         } else {
-            g_autofree gchar *line = g_strdup_printf("Balance of '%s': %" G_GINT64_FORMAT "\n", a,
-                                                     a_owns);
+            g_autofree gchar *line =
+                g_strdup_printf("Balance of '%s': %" G_GINT64_FORMAT "\n", a, a_owns);
             CU_ASSERT_STRING_EQUAL(reader.out, line);
         }
         /* Everything A owns, all at once: a set left behind would offer spent coins. */

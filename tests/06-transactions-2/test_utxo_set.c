@@ -92,13 +92,12 @@ static void must_send(Blockchain *bc, guint from, guint to, gint64 amount, guint
     ASSERT_OK(ok, error);
 }
 
-
 /* The outputs array of a record (txid, outputs, checksum), read independently of
  * utxo_record_decode; NULL when the bytes are not in normal form. */
 static GVariant *outputs_of(GBytes *raw)
 {
-    g_autoptr(GVariant) v = g_variant_ref_sink(
-        g_variant_new_from_bytes(G_VARIANT_TYPE("(aya(uxay)ay)"), raw, TRUE));
+    g_autoptr(GVariant) v =
+        g_variant_ref_sink(g_variant_new_from_bytes(G_VARIANT_TYPE("(aya(uxay)ay)"), raw, TRUE));
     if (!g_variant_is_normal_form(v))
         return NULL;
     return g_variant_get_child_value(v, 1);

@@ -284,8 +284,8 @@ static void cli_times(gint32 n, gdouble out[4])
     copy_node(source, dir);
     g_autofree gchar *a = first_address(dir);
     out[0] = best_of_three(dir, (const gchar *const[]){"getbalance", "-address", a, NULL});
-    out[1] = run_cli(dir, (const gchar *const[]){"send", "-from", a, "-to", a, "-amount", "1",
-                                                  "-mine", NULL});
+    out[1] = run_cli(
+        dir, (const gchar *const[]){"send", "-from", a, "-to", a, "-amount", "1", "-mine", NULL});
     out[2] = best_of_three(dir, (const gchar *const[]){"printchain", NULL});
     out[3] = best_of_three(dir, (const gchar *const[]){"reindexutxo", NULL});
 }
@@ -310,8 +310,8 @@ static gdouble big_random_tx(gint32 n, guint *inputs)
         transaction_add_input(tx, bytes, 0, bytes + BC_HASH_LEN, WALLET_PUBLIC_KEY_LEN);
         TxInput *in = g_ptr_array_index(tx->vin, tx->vin->len - 1);
         g_bytes_unref(in->signature);
-        in->signature = g_bytes_new(bytes + BC_HASH_LEN + WALLET_PUBLIC_KEY_LEN,
-                                    WALLET_SIGNATURE_LEN);
+        in->signature =
+            g_bytes_new(bytes + BC_HASH_LEN + WALLET_PUBLIC_KEY_LEN, WALLET_SIGNATURE_LEN);
     }
     transaction_set_id(tx);
     g_autoptr(GBytes) raw = transaction_serialize(tx);

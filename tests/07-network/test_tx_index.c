@@ -74,8 +74,8 @@ static void test_every_transaction_found(void)
         gint32 height = -1;
         g_autoptr(GError) error = NULL;
         guint64 before = bc_store_read_count(bc->store);
-        CU_ASSERT_TRUE(blockchain_find_transaction_block(bc, coinbase_ids[h], where, &height,
-                                                         &error));
+        CU_ASSERT_TRUE(
+            blockchain_find_transaction_block(bc, coinbase_ids[h], where, &height, &error));
         CU_ASSERT_TRUE(bc_store_read_count(bc->store) - before <= 2);
         CU_ASSERT_EQUAL(height, h);
         CU_ASSERT_EQUAL(memcmp(where, hashes[h], BC_HASH_LEN), 0);
@@ -152,8 +152,8 @@ static void test_damaged_entry_is_corrupt(void)
     g_autoptr(Blockchain) bc = make_chain();
     g_autoptr(GBytes) shorter = g_bytes_new(hashes[3], BC_HASH_LEN);
     g_autoptr(GError) error = NULL;
-    CU_ASSERT_TRUE_FATAL(bc_store_put(bc->store, BLOCKCHAIN_TX_PREFIX, coinbase_ids[3],
-                                      BC_HASH_LEN, shorter, &error));
+    CU_ASSERT_TRUE_FATAL(bc_store_put(bc->store, BLOCKCHAIN_TX_PREFIX, coinbase_ids[3], BC_HASH_LEN,
+                                      shorter, &error));
     guint8 where[BC_HASH_LEN];
     gint32 height = -1;
     CU_ASSERT_FALSE(blockchain_find_transaction_block(bc, coinbase_ids[3], where, &height, &error));
@@ -192,7 +192,8 @@ void test_tx_index_register(void)
         {"every transaction is found at its block and height, in two reads",
          test_every_transaction_found},
         {"an unknown transaction costs one read", test_unknown_is_one_read},
-        {"entries a crash left above or beside the tip are not found", test_stale_entries_not_found},
+        {"entries a crash left above or beside the tip are not found",
+         test_stale_entries_not_found},
         {"a damaged entry is reported as damage", test_damaged_entry_is_corrupt},
         {"checking a block reads a few records, not the chain", test_validation_reads_no_chain},
         {0},

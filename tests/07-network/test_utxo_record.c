@@ -181,8 +181,9 @@ static GBytes *checksummed(const guint8 txid[BC_HASH_LEN], GVariant *list)
     guint8 digest[BC_HASH_LEN];
     gsize len = sizeof digest;
     g_checksum_get_digest(sum, digest, &len);
-    return bc_variant_encode(g_variant_new("(@ay@a(uxay)@ay)", bc_variant_new_bytes(txid, BC_HASH_LEN),
-                                           owned, bc_variant_new_bytes(digest, BC_HASH_LEN)));
+    return bc_variant_encode(g_variant_new("(@ay@a(uxay)@ay)",
+                                           bc_variant_new_bytes(txid, BC_HASH_LEN), owned,
+                                           bc_variant_new_bytes(digest, BC_HASH_LEN)));
 }
 
 /* A record of TXID with one output (INDEX, VALUE, a key hash of HASH_LEN bytes). */
@@ -247,7 +248,8 @@ static void test_corrupt_records(void)
     g_autoptr(GBytes) repeated = checksummed(txid, g_variant_builder_end(&b));
     assert_corrupt_everywhere(bc, txid, BC_HASH_LEN, repeated, spender, "an index twice");
     /* No outputs at all: a fully spent transaction's record is deleted, never left empty. */
-    g_autoptr(GBytes) empty = checksummed(txid, g_variant_new_array(G_VARIANT_TYPE("(uxay)"), NULL, 0));
+    g_autoptr(GBytes) empty =
+        checksummed(txid, g_variant_new_array(G_VARIANT_TYPE("(uxay)"), NULL, 0));
     assert_corrupt_everywhere(bc, txid, BC_HASH_LEN, empty, spender, "no outputs");
     /* A sound record of another transaction, copied under this one's key. */
     guint8 other[BC_HASH_LEN] = {1, 2, 3};

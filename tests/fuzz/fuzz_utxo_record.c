@@ -1,7 +1,7 @@
 /* fuzz_utxo_record.c: utxo_record_decode (chapters/07-network/utxo_set.c), a record of the UTXO
  * set ('c' + txid: the ID again, the outputs, a checksum), read back from a chainstate file that
- * may be damaged. A record that decodes encodes back to the same bytes. The record's key, the transaction ID, is the input's first 32
- * bytes (or zeros); the rest is the record. */
+ * may be damaged. A record that decodes encodes back to the same bytes. The record's key, the
+ * transaction ID, is the input's first 32 bytes (or zeros); the rest is the record. */
 #include <string.h>
 
 #include "bc_error.h"
