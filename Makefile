@@ -49,6 +49,7 @@ check: all
 
 bench: all
 	@for ch in $(CHAPTERS); do $(SUB) CH=$$ch bench || exit 1; done
+	@for s in tests/bench/*.sh; do echo "== $$s"; sh $$s $(BUILD) || exit 1; done
 
 demo: all
 	@bash demo/run.sh

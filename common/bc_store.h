@@ -44,10 +44,6 @@ typedef gboolean (*BcStoreFunc)(const guint8 *key, gsize key_len, GBytes *value,
 gboolean bc_store_foreach(BcStore *store, char prefix, BcStoreFunc func, gpointer user_data,
                           GError **error);
 
-/* How many lookups (bc_store_get and bc_store_contains calls, foreach included) STORE has
- * made since it was opened: lets tests prove that a check needs no lookup. */
-guint64 bc_store_reads(const BcStore *store);
-
 /* The format record: key 'v', one byte, the chapter whose program wrote the file. Each chapter
  * stores its records in its own way, so a file is opened only by the chapter that made it: a
  * file of another chapter is refused with a message that names both. */
@@ -60,6 +56,12 @@ gboolean bc_store_check_format(BcStore *store, guint8 chapter, GError **error);
 
 /* Flushes to disk: called after each complete update, so a crash loses at most the last one. */
 gboolean bc_store_sync(BcStore *store, GError **error);
+
+/* How many records this handle has read (gets, lookups, and every key a foreach stepped over):
+ * for tests that prove a lookup does not walk the file. */
+guint64 bc_store_read_count(const BcStore *store);
+/* How many times this handle was synced: for tests that prove syncs are batched. */
+guint64 bc_store_sync_count(const BcStore *store);
 
 /* TEST-ONLY crash hook, for crash-sweep tests: when the environment variable
  * BC_TEST_CRASH_AFTER_WRITES=N (N > 0) is set, the process calls _exit(137), as if SIGKILLed,

@@ -115,11 +115,16 @@ static GVariant *outputs_to_variant(const Transaction *tx)
 
 /* @excerpt tx-id */
 /* The ID cannot cover itself, so it is the hash of everything else: inputs and outputs. */
+static void hash_parts(GVariant *inputs, GVariant *outputs, guint8 out[BC_HASH_LEN])
+{
+    GVariant *parts[] = {inputs, outputs};
+    g_autoptr(GBytes) content = bc_variant_encode(g_variant_new_tuple(parts, 2));
+    bc_sha256_bytes(content, out);
+}
+
 void transaction_hash(const Transaction *tx, guint8 out[BC_HASH_LEN])
 {
-    g_autoptr(GBytes) content = bc_variant_encode(
-        g_variant_new("(@a(ayiayay)@a(xay))", inputs_to_variant(tx), outputs_to_variant(tx)));
-    bc_sha256_bytes(content, out);
+    hash_parts(inputs_to_variant(tx), outputs_to_variant(tx), out);
 }
 
 void transaction_set_id(Transaction *tx)
@@ -230,8 +235,11 @@ Transaction *transaction_deserialize(GBytes *bytes, GError **error)
     if (!bc_variant_get_fixed(id, tx->id, BC_HASH_LEN, "transaction ID", error) ||
         !read_inputs(tx, inputs, error) || !read_outputs(tx, outputs, error))
         return NULL;
+    /* The ID covers the inputs and outputs as they were just read: their bytes are hashed as
+     * they are (a tuple of serialized values is their bytes copied), with no transaction built
+     * and serialized again to check them. */
     guint8 expected[BC_HASH_LEN];
-    transaction_hash(tx, expected);
+    hash_parts(inputs, outputs, expected);
     if (memcmp(expected, tx->id, BC_HASH_LEN) != 0) {
         g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "transaction does not match its ID");
         return NULL;

@@ -23,12 +23,14 @@ void block_hash_transactions(const Block *block, guint8 out[BC_HASH_LEN])
 /* @end block-hash-transactions */
 
 /* @excerpt block-header */
-void block_header(const Block *block, guint8 out[BLOCK_HEADER_LEN])
+/* The header of BLOCK whose transactions have the Merkle root ROOT. */
+static void header_with_root(const Block *block, const guint8 root[BC_HASH_LEN],
+                             guint8 out[BLOCK_HEADER_LEN])
 {
     guint8 *p = out;
     memcpy(p, block->prev_hash, BC_HASH_LEN);
     p += BC_HASH_LEN;
-    block_hash_transactions(block, p);
+    memcpy(p, root, BC_HASH_LEN);
     p += BC_HASH_LEN;
     gint64 timestamp = GINT64_TO_LE(block->timestamp);
     memcpy(p, &timestamp, sizeof timestamp);
@@ -38,6 +40,13 @@ void block_header(const Block *block, guint8 out[BLOCK_HEADER_LEN])
     p += sizeof bits;
     guint64 nonce = GUINT64_TO_LE(block->nonce);
     memcpy(p, &nonce, sizeof nonce);
+}
+
+void block_header(const Block *block, guint8 out[BLOCK_HEADER_LEN])
+{
+    guint8 root[BC_HASH_LEN];
+    block_hash_transactions(block, root);
+    header_with_root(block, root, out);
 }
 
 void block_compute_hash(const Block *block, guint8 out[BC_HASH_LEN])
@@ -104,9 +113,11 @@ Block *block_deserialize(GBytes *bytes, GError **error)
     g_variant_get(v, "(x@aay@ay@ayut)", &block->timestamp, &txs, &prev, &hash, &block->bits,
                   &block->nonce);
     block->transactions = g_ptr_array_new_with_free_func((GDestroyNotify)transaction_free);
+    g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
     for (gsize i = 0; i < g_variant_n_children(txs); i++) {
         g_autoptr(GVariant) child = g_variant_get_child_value(txs, i);
-        g_autoptr(GBytes) raw = g_variant_get_data_as_bytes(child);
+        GBytes *raw = g_variant_get_data_as_bytes(child);
+        g_ptr_array_add(items, raw);
         Transaction *tx = transaction_deserialize(raw, error);
         if (tx == NULL)
             return NULL;
@@ -115,9 +126,13 @@ Block *block_deserialize(GBytes *bytes, GError **error)
     if (!bc_variant_get_fixed(prev, block->prev_hash, BC_HASH_LEN, "previous hash", error) ||
         !bc_variant_get_fixed(hash, block->hash, BC_HASH_LEN, "block hash", error))
         return NULL;
-    /* A record whose hash is not its header's hash was damaged or forged. */
-    guint8 computed[BC_HASH_LEN];
-    block_compute_hash(block, computed);
+    /* A record whose hash is not its header's hash was damaged or forged. The Merkle leaves are
+     * the transactions' bytes just read (normal form: what transaction_serialize would write), so
+     * the root comes from them without serializing each transaction again. */
+    g_autoptr(MerkleTree) tree = merkle_tree_new(items);
+    guint8 header[BLOCK_HEADER_LEN], computed[BC_HASH_LEN];
+    header_with_root(block, merkle_tree_root(tree), header);
+    bc_sha256(header, sizeof header, computed);
     if (memcmp(computed, block->hash, BC_HASH_LEN) != 0) {
         g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "block record does not match its hash");
         return NULL;

@@ -69,9 +69,12 @@ Blockchain *blockchain_create(const gchar *path, const gchar *address, guint32 b
         !bc_store_put(bc->store, BLOCKCHAIN_TIP_KEY, NULL, 0, tip, error))
         return NULL;
     memcpy(bc->tip, genesis->hash, BC_HASH_LEN);
-    /* The UTXO set starts with the genesis reward. */
+    /* The UTXO set starts with the genesis reward, in a file of its own made from the chain
+     * (renamed over any file a crashed create left). */
+    bc->chainstate_path = utxo_set_path_for(path);
     UtxoSet utxo = {bc};
-    if (!utxo_set_update(&utxo, genesis, error))
+    guint count = 0;
+    if (!bc_store_sync(bc->store, error) || !utxo_set_reindex(&utxo, &count, error))
         return NULL;
     return g_steal_pointer(&bc);
 }
@@ -90,16 +93,31 @@ Blockchain *blockchain_open(const gchar *path, gboolean write, guint32 bits, GEr
     bc->bits = bits;
     bc->store = bc_store_open(path, write ? BC_STORE_WRITE : BC_STORE_READ, error);
     if (bc->store == NULL || !bc_store_check_format(bc->store, BLOCKCHAIN_FORMAT, error) ||
-        !read_tip(bc, error))
+        !read_tip(bc, error) || !utxo_set_open(bc, path, write, error))
         return NULL;
     return g_steal_pointer(&bc);
+}
+
+gboolean blockchain_sync(Blockchain *bc, GError **error)
+{
+    /* The chain first: a set synced ahead of a tip that is then lost names a block that is not
+     * the tip, which the next open sees, like any other mismatch. */
+    bc->unsynced = 0;
+    return bc_store_sync(bc->store, error) &&
+           (bc->chainstate == NULL || bc_store_sync(bc->chainstate, error));
 }
 
 void blockchain_close(Blockchain *bc)
 {
     if (bc == NULL)
         return;
+    g_autoptr(GError) error = NULL;
+    if (bc->unsynced > 0 && !blockchain_sync(bc, &error))
+        g_printerr("warning: %s\n", error->message);
+    bc_store_close(bc->chainstate);
     bc_store_close(bc->store);
+    g_free(bc->chainstate_path);
+    g_free(bc->chainstate_stale);
     g_free(bc);
 }
 
@@ -116,13 +134,14 @@ gboolean blockchain_mine_block(Blockchain *bc, GPtrArray *transactions, GError *
     g_autoptr(Block) block = block_new(transactions, bc->tip, bc->bits);
     g_autoptr(GBytes) tip = g_bytes_new(block->hash, BC_HASH_LEN);
     /* The block first, then the tip: a crash in between leaves an unused block, never a tip
-     * that points at nothing. A crash before the UTXO set is updated leaves it behind the
-     * chain; 'reindexutxo' rebuilds it. */
+     * that points at nothing. Then the UTXO set, its marker last: a crash before the marker
+     * leaves one that names the old tip, and the next open rebuilds the set from the chain. */
     if (!store_block(bc->store, block, error) ||
         !bc_store_put(bc->store, BLOCKCHAIN_TIP_KEY, NULL, 0, tip, error))
         return FALSE;
     memcpy(bc->tip, block->hash, BC_HASH_LEN);
-    return utxo_set_update(&utxo, block, error);
+    bc->unsynced++;
+    return utxo_set_update(&utxo, block, error) && blockchain_sync(bc, error);
 }
 /* @end blockchain-add-block */
 
@@ -237,68 +256,47 @@ GArray *blockchain_find_utxo(Blockchain *bc, GError **error)
 }
 /* @end find-unspent */
 
-/* @excerpt find-transaction */
-Transaction *blockchain_find_transaction(Blockchain *bc, const guint8 txid[BC_HASH_LEN],
-                                         GError **error)
+/* @excerpt spent-outputs */
+/* The outputs TX's inputs spend, one per input, from the UTXO set: one record read each,
+ * whatever the length of the chain (chapter 5 walked the chain from the tip for every input). A
+ * signature covers only the spent output's value and key hash, and the set holds both. An input
+ * whose output is not in the set, spent already or never made, is refused here. */
+static GPtrArray *spent_outputs(Blockchain *bc, const Transaction *tx, GError **error)
 {
-    g_autoptr(GError) local = NULL;
-    BlockchainIterator it;
-    blockchain_iterator_init(&it, bc);
-    Block *block;
-    while ((block = blockchain_iterator_next(&it, &local)) != NULL) {
-        g_autoptr(Block) owned = block;
-        for (guint t = 0; t < owned->transactions->len; t++) {
-            Transaction *tx = g_ptr_array_index(owned->transactions, t);
-            if (memcmp(tx->id, txid, BC_HASH_LEN) == 0)
-                return g_ptr_array_steal_index(owned->transactions, t);
-        }
-    }
-    if (local != NULL) {
-        g_propagate_error(error, g_steal_pointer(&local));
-        return NULL;
-    }
-    g_autofree gchar *hex = bc_hex_encode(txid, BC_HASH_LEN);
-    g_set_error(error, BC_ERROR, BC_ERROR_NOT_FOUND, "transaction %s is not in the chain", hex);
-    return NULL;
-}
-
-/* The transactions TX spends from, by hex ID, looked up input by input up to the first one not
- * in the chain: verification (and signing) stops at that input anyway and says it is wrong, so
- * an input that names a made-up transaction costs one lookup, not one per input. */
-static GHashTable *previous_transactions(Blockchain *bc, const Transaction *tx, GError **error)
-{
-    g_autoptr(GHashTable) prev =
-        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)transaction_free);
+    g_autoptr(GPtrArray) spent = g_ptr_array_new_with_free_func(g_free);
     if (transaction_is_coinbase(tx))
-        return g_steal_pointer(&prev);
+        return g_steal_pointer(&spent);
+    UtxoSet utxo = {bc};
     for (guint i = 0; i < tx->vin->len; i++) {
         const TxInput *in = g_ptr_array_index(tx->vin, i);
-        gchar *key = bc_hex_encode(in->txid, BC_HASH_LEN);
-        if (g_hash_table_contains(prev, key)) {
-            g_free(key);
-            continue;
-        }
         g_autoptr(GError) local = NULL;
-        Transaction *found = blockchain_find_transaction(bc, in->txid, &local);
-        if (found == NULL && !g_error_matches(local, BC_ERROR, BC_ERROR_NOT_FOUND)) {
-            g_free(key);
-            g_propagate_error(error, g_steal_pointer(&local));
+        UnspentOutput u;
+        if (!utxo_set_find_output(&utxo, in->txid, in->vout, &u, &local)) {
+            if (!g_error_matches(local, BC_ERROR, BC_ERROR_NOT_FOUND)) {
+                g_propagate_error(error, g_steal_pointer(&local));
+                return NULL;
+            }
+            g_autofree gchar *hex = bc_hex_encode(in->txid, BC_HASH_LEN);
+            g_set_error(error, BC_ERROR, BC_ERROR_INVALID,
+                        "input %u spends output %s:%d, which is not in the UTXO set (spent "
+                        "already, or never made)",
+                        i, hex, in->vout);
             return NULL;
         }
-        if (found == NULL) {
-            g_free(key);
-            break;
-        }
-        g_hash_table_insert(prev, key, found);
+        TxOutput *out = g_new0(TxOutput, 1);
+        out->value = u.value;
+        memcpy(out->pubkey_hash, u.pubkey_hash, BC_RIPEMD160_LEN);
+        g_ptr_array_add(spent, out);
     }
-    return g_steal_pointer(&prev);
+    return g_steal_pointer(&spent);
 }
+/* @end spent-outputs */
 
 gboolean blockchain_sign_transaction(Blockchain *bc, Transaction *tx, const Wallet *wallet,
                                      GError **error)
 {
-    g_autoptr(GHashTable) prev = previous_transactions(bc, tx, error);
-    return prev != NULL && transaction_sign(tx, wallet, prev, error);
+    g_autoptr(GPtrArray) spent = spent_outputs(bc, tx, error);
+    return spent != NULL && transaction_sign(tx, wallet, spent, error);
 }
 
 static gboolean refuse_transaction(const Transaction *tx, const GError *reason, GError **error)
@@ -314,11 +312,8 @@ gboolean blockchain_verify_transaction(Blockchain *bc, const Transaction *tx, GE
     g_autoptr(GError) local = NULL;
     if (!transaction_check_shape(tx, &local))
         return refuse_transaction(tx, local, error);
-    g_autoptr(GHashTable) prev = previous_transactions(bc, tx, error);
-    if (prev == NULL)
-        return FALSE;
-    if (!transaction_verify(tx, prev, &local))
+    g_autoptr(GPtrArray) spent = spent_outputs(bc, tx, &local);
+    if (spent == NULL || !transaction_verify(tx, spent, &local))
         return refuse_transaction(tx, local, error);
     return TRUE;
 }
-/* @end find-transaction */

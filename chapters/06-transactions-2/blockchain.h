@@ -17,6 +17,10 @@
 /* @excerpt blockchain-struct */
 typedef struct Blockchain {
     BcStore *store;
+    BcStore *chainstate; /* the UTXO set, in its own file (utxo_set.h) */
+    gchar *chainstate_path;
+    gchar *chainstate_stale; /* why the set does not reflect the tip, or NULL */
+    guint unsynced;          /* blocks stored since the files were last synced */
     guint8 tip[BC_HASH_LEN]; /* hash of the newest block */
     guint32 bits;            /* the difficulty new blocks are mined at */
 } Blockchain;
@@ -28,6 +32,9 @@ Blockchain *blockchain_create(const gchar *path, const gchar *address, guint32 b
                               GError **error);
 /* Opens the existing chain in PATH, for writing when WRITE is set. */
 Blockchain *blockchain_open(const gchar *path, gboolean write, guint32 bits, GError **error);
+/* Syncs both files to disk (the chain's, then the set's). */
+gboolean blockchain_sync(Blockchain *bc, GError **error);
+/* Syncs what is not synced yet, and closes. */
 void blockchain_close(Blockchain *bc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Blockchain, blockchain_close)
 
@@ -47,10 +54,7 @@ typedef struct {
  * what the UTXO set is rebuilt from. */
 GArray *blockchain_find_utxo(Blockchain *bc, GError **error);
 
-/* The transaction with ID TXID (owned by the caller), searched block by block. */
-Transaction *blockchain_find_transaction(Blockchain *bc, const guint8 txid[BC_HASH_LEN],
-                                         GError **error);
-/* Signs TX with WALLET, or verifies it, against the transactions it spends from. */
+/* Signs TX with WALLET, or verifies it, against the outputs it spends, read from the UTXO set. */
 gboolean blockchain_sign_transaction(Blockchain *bc, Transaction *tx, const Wallet *wallet,
                                      GError **error);
 gboolean blockchain_verify_transaction(Blockchain *bc, const Transaction *tx, GError **error);

@@ -7,26 +7,6 @@
 #include "bc_hex.h"
 #include "wallet.h"
 
-/* The output that input IN spends, or NULL with the reason why there is none. */
-static const TxOutput *spent_output(const TxInput *in, GHashTable *prev_txs, guint index,
-                                    GError **error)
-{
-    g_autofree gchar *key = bc_hex_encode(in->txid, BC_HASH_LEN);
-    const Transaction *prev = g_hash_table_lookup(prev_txs, key);
-    if (prev == NULL) {
-        g_set_error(error, BC_ERROR, BC_ERROR_INVALID,
-                    "input %u spends transaction %s, which is not in the chain", index, key);
-        return NULL;
-    }
-    if (in->vout < 0 || (guint)in->vout >= prev->vout->len) {
-        g_set_error(error, BC_ERROR, BC_ERROR_INVALID,
-                    "input %u spends output %d of %s, which has no such output", index, in->vout,
-                    key);
-        return NULL;
-    }
-    return g_ptr_array_index(prev->vout, in->vout);
-}
-
 /* @excerpt signing-digest */
 /* What input INDEX signs: the hash of a copy of TX with every signature and key removed, in
  * which input INDEX carries instead the key hash of the output it spends. Signing a copy
@@ -51,16 +31,15 @@ static void signing_digest(const Transaction *tx, guint index, const TxOutput *s
 }
 /* @end signing-digest */
 
-gboolean transaction_sign(Transaction *tx, const Wallet *wallet, GHashTable *prev_txs,
+gboolean transaction_sign(Transaction *tx, const Wallet *wallet, GPtrArray *spent_outputs,
                           GError **error)
 {
     if (transaction_is_coinbase(tx))
         return TRUE;
+    g_return_val_if_fail(spent_outputs->len == tx->vin->len, FALSE);
     for (guint i = 0; i < tx->vin->len; i++) {
         TxInput *in = g_ptr_array_index(tx->vin, i);
-        const TxOutput *spent = spent_output(in, prev_txs, i, error);
-        if (spent == NULL)
-            return FALSE;
+        const TxOutput *spent = g_ptr_array_index(spent_outputs, i);
         guint8 digest[BC_HASH_LEN], signature[WALLET_SIGNATURE_LEN];
         signing_digest(tx, i, spent, digest);
         if (!wallet_sign(wallet, digest, signature, error))
@@ -78,13 +57,10 @@ static gboolean invalid(GError **error, const gchar *format, guint index)
 }
 
 /* @excerpt verify-input */
-static gboolean verify_input(const Transaction *tx, guint i, GHashTable *prev_txs, gint64 *total,
+static gboolean verify_input(const Transaction *tx, guint i, const TxOutput *spent, gint64 *total,
                              GError **error)
 {
     const TxInput *in = g_ptr_array_index(tx->vin, i);
-    const TxOutput *spent = spent_output(in, prev_txs, i, error);
-    if (spent == NULL)
-        return FALSE;
     /* transaction_check_shape has checked the key's and the signature's lengths. */
     const guint8 *pubkey = g_bytes_get_data(in->pubkey, NULL);
     const guint8 *signature = g_bytes_get_data(in->signature, NULL);
@@ -139,17 +115,18 @@ gboolean transaction_check_shape(const Transaction *tx, GError **error)
 }
 /* @end check-shape */
 
-gboolean transaction_verify(const Transaction *tx, GHashTable *prev_txs, GError **error)
+gboolean transaction_verify(const Transaction *tx, GPtrArray *spent_outputs, GError **error)
 {
     if (!transaction_check_shape(tx, error))
         return FALSE;
     if (transaction_is_coinbase(tx))
         return TRUE;
+    g_return_val_if_fail(spent_outputs->len == tx->vin->len, FALSE);
     gint64 out_total = 0, in_total = 0;
     for (guint i = 0; i < tx->vout->len; i++)
         out_total += ((const TxOutput *)g_ptr_array_index(tx->vout, i))->value;
     for (guint i = 0; i < tx->vin->len; i++)
-        if (!verify_input(tx, i, prev_txs, &in_total, error))
+        if (!verify_input(tx, i, g_ptr_array_index(spent_outputs, i), &in_total, error))
             return FALSE;
     if (out_total > in_total) {
         g_set_error(error, BC_ERROR, BC_ERROR_INVALID,

@@ -67,8 +67,26 @@ static gboolean read_tip(Blockchain *bc, GError **error)
     return TRUE;
 }
 
-/* Stores BLOCK as the new tip and applies it to the UTXO set. */
-static gboolean append_block(Blockchain *bc, const Block *block, GError **error)
+/* @excerpt tx-index-write */
+/* The transaction index: 't' + txid -> the block holding it (hash, then height LE32), written
+ * for every transaction of a block before the tip moves to it. */
+static gboolean index_transactions(BcStore *store, const Block *block, GError **error)
+{
+    guint8 where[BC_HASH_LEN + 4];
+    memcpy(where, block->hash, BC_HASH_LEN);
+    height_key(block->height, where + BC_HASH_LEN);
+    g_autoptr(GBytes) value = g_bytes_new(where, sizeof where);
+    for (guint i = 0; i < block->transactions->len; i++) {
+        const Transaction *tx = g_ptr_array_index(block->transactions, i);
+        if (!bc_store_put(store, BLOCKCHAIN_TX_PREFIX, tx->id, BC_HASH_LEN, value, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+/* @end tx-index-write */
+
+/* Stores BLOCK as the new tip. */
+static gboolean store_tip(Blockchain *bc, const Block *block, GError **error)
 {
     guint8 key[4];
     height_key(block->height, key);
@@ -77,19 +95,35 @@ static gboolean append_block(Blockchain *bc, const Block *block, GError **error)
     memcpy(tip_record + BC_HASH_LEN, key, sizeof key); /* the height, little-endian */
     g_autoptr(GBytes) tip = g_bytes_new(tip_record, sizeof tip_record);
     g_autoptr(GBytes) hash = g_bytes_new(block->hash, BC_HASH_LEN);
-    /* The block first, then its height, then the tip: a crash in between leaves an unused
-     * block (and a height entry above the tip, which nothing reads), never a tip that points at
-     * nothing. A crash before the UTXO set is updated leaves it behind the chain; 'reindexutxo'
-     * rebuilds it. */
-    if (!store_block(bc->store, block, error) ||
+    /* The block first, then its transactions' index entries, then its height, then the tip: a
+     * crash in between leaves an unused block (and index and height entries above the tip, which
+     * every reader checks against the tip), never a tip that points at nothing. */
+    if (!store_block(bc->store, block, error) || !index_transactions(bc->store, block, error) ||
         !bc_store_put(bc->store, BLOCKCHAIN_HEIGHT_PREFIX, key, sizeof key, hash, error) ||
         !bc_store_put(bc->store, BLOCKCHAIN_TIP_KEY, NULL, 0, tip, error))
         return FALSE;
     memcpy(bc->tip, block->hash, BC_HASH_LEN);
     bc->height = block->height;
-    UtxoSet utxo = {bc};
-    return utxo_set_update(&utxo, block, error);
+    return TRUE;
 }
+
+/* @excerpt sync-batch */
+/* Blocks from peers are synced to disk in batches, at most this many since the last sync (and
+ * on close): one fsync per block cost more than checking it. A crash loses nothing the kernel
+ * has (its page cache survives the process); a power cut may lose the last batch, and then the
+ * set's marker and the tip still either agree or are seen to differ on the next open. */
+#define BLOCKCHAIN_SYNC_BATCH 100
+
+/* Stores BLOCK as the new tip and applies it to the UTXO set, whose marker is written last: a
+ * crash before it leaves a marker naming the old tip, and the next open rebuilds the set. */
+static gboolean append_block(Blockchain *bc, const Block *block, GError **error)
+{
+    UtxoSet utxo = {bc};
+    if (!store_tip(bc, block, error) || !utxo_set_update(&utxo, block, error))
+        return FALSE;
+    return ++bc->unsynced < BLOCKCHAIN_SYNC_BATCH || blockchain_sync(bc, error);
+}
+/* @end sync-batch */
 
 /* @excerpt blockchain-create */
 Blockchain *blockchain_create(const gchar *path, const gchar *address, guint32 bits, GError **error)
@@ -108,9 +142,14 @@ Blockchain *blockchain_create(const gchar *path, const gchar *address, guint32 b
     bc->store = bc_store_open(path, BC_STORE_CREATE, error);
     if (bc->store == NULL)
         return NULL;
-    /* The UTXO set starts with the genesis reward. */
+    /* The UTXO set starts with the genesis reward, in a file of its own made from the chain
+     * (renamed over any file a crashed create left). */
+    bc->chainstate_path = utxo_set_path_for(path);
+    UtxoSet utxo = {bc};
+    guint count = 0;
     if (!bc_store_put_format(bc->store, BLOCKCHAIN_FORMAT, error) ||
-        !append_block(bc, genesis, error))
+        !store_tip(bc, genesis, error) || !bc_store_sync(bc->store, error) ||
+        !utxo_set_reindex(&utxo, &count, error))
         return NULL;
     return g_steal_pointer(&bc);
 }
@@ -129,16 +168,31 @@ Blockchain *blockchain_open(const gchar *path, gboolean write, guint32 bits, GEr
     bc->bits = bits;
     bc->store = bc_store_open(path, write ? BC_STORE_WRITE : BC_STORE_READ, error);
     if (bc->store == NULL || !bc_store_check_format(bc->store, BLOCKCHAIN_FORMAT, error) ||
-        !read_tip(bc, error))
+        !read_tip(bc, error) || !utxo_set_open(bc, path, write, error))
         return NULL;
     return g_steal_pointer(&bc);
+}
+
+gboolean blockchain_sync(Blockchain *bc, GError **error)
+{
+    /* The chain first: a set synced ahead of a tip that is then lost names a block that is not
+     * the tip, which the next open sees, like any other mismatch. */
+    bc->unsynced = 0;
+    return bc_store_sync(bc->store, error) &&
+           (bc->chainstate == NULL || bc_store_sync(bc->chainstate, error));
 }
 
 void blockchain_close(Blockchain *bc)
 {
     if (bc == NULL)
         return;
+    g_autoptr(GError) error = NULL;
+    if (bc->unsynced > 0 && !blockchain_sync(bc, &error))
+        g_printerr("warning: %s\n", error->message);
+    bc_store_close(bc->chainstate);
     bc_store_close(bc->store);
+    g_free(bc->chainstate_path);
+    g_free(bc->chainstate_stale);
     g_free(bc);
 }
 
@@ -153,7 +207,8 @@ Block *blockchain_mine_block(Blockchain *bc, GPtrArray *transactions, GError **e
     if (!utxo_set_check_unspent(&utxo, transactions, error))
         return NULL;
     g_autoptr(Block) block = block_new(transactions, bc->tip, bc->height + 1, bc->bits);
-    if (!append_block(bc, block, error))
+    /* A block mined here is on disk before anyone hears of it. */
+    if (!append_block(bc, block, error) || !blockchain_sync(bc, error))
         return NULL;
     return g_steal_pointer(&block);
 }
@@ -348,67 +403,109 @@ GArray *blockchain_find_utxo(Blockchain *bc, GError **error)
 /* @end find-unspent */
 
 /* @excerpt find-transaction */
+gboolean blockchain_find_transaction_block(Blockchain *bc, const guint8 txid[BC_HASH_LEN],
+                                           guint8 block_hash[BC_HASH_LEN], gint32 *height,
+                                           GError **error)
+{
+    g_autofree gchar *hex = bc_hex_encode(txid, BC_HASH_LEN);
+    g_autoptr(GError) local = NULL;
+    g_autoptr(GBytes) raw =
+        bc_store_get(bc->store, BLOCKCHAIN_TX_PREFIX, txid, BC_HASH_LEN, &local);
+    if (raw == NULL && !g_error_matches(local, BC_ERROR, BC_ERROR_NOT_FOUND)) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
+    }
+    if (raw != NULL && g_bytes_get_size(raw) != BC_HASH_LEN + 4) {
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "index record of transaction %s is damaged",
+                    hex);
+        return FALSE;
+    }
+    /* An entry counts only when the chain at its height holds its block: one written for a
+     * block whose tip move a crash cut off names a height above the tip, or a block the
+     * height index does not name. */
+    guint8 on_chain[BC_HASH_LEN];
+    const guint8 *where = raw != NULL ? g_bytes_get_data(raw, NULL) : NULL;
+    guint32 le = 0;
+    if (where != NULL)
+        memcpy(&le, where + BC_HASH_LEN, sizeof le);
+    gint32 at = (gint32)GUINT32_FROM_LE(le);
+    if (where != NULL && at >= 0 && at <= bc->height &&
+        !blockchain_get_hash_at(bc, at, on_chain, error))
+        return FALSE;
+    if (where == NULL || at < 0 || at > bc->height || memcmp(on_chain, where, BC_HASH_LEN) != 0) {
+        g_set_error(error, BC_ERROR, BC_ERROR_NOT_FOUND, "transaction %s is not in the chain", hex);
+        return FALSE;
+    }
+    memcpy(block_hash, where, BC_HASH_LEN);
+    *height = at;
+    return TRUE;
+}
+
 Transaction *blockchain_find_transaction(Blockchain *bc, const guint8 txid[BC_HASH_LEN],
                                          GError **error)
 {
-    g_autoptr(GError) local = NULL;
-    BlockchainIterator it;
-    blockchain_iterator_init(&it, bc);
-    Block *block;
-    while ((block = blockchain_iterator_next(&it, &local)) != NULL) {
-        g_autoptr(Block) owned = block;
-        for (guint t = 0; t < owned->transactions->len; t++) {
-            Transaction *tx = g_ptr_array_index(owned->transactions, t);
-            if (memcmp(tx->id, txid, BC_HASH_LEN) == 0)
-                return g_ptr_array_steal_index(owned->transactions, t);
-        }
-    }
-    if (local != NULL) {
-        g_propagate_error(error, g_steal_pointer(&local));
+    /* One index lookup, and one block read when it is there: no walk. */
+    guint8 hash[BC_HASH_LEN];
+    gint32 height = 0;
+    if (!blockchain_find_transaction_block(bc, txid, hash, &height, error))
         return NULL;
+    g_autoptr(Block) block = blockchain_get_block(bc, hash, error);
+    if (block == NULL)
+        return NULL;
+    for (guint t = 0; t < block->transactions->len; t++) {
+        Transaction *tx = g_ptr_array_index(block->transactions, t);
+        if (memcmp(tx->id, txid, BC_HASH_LEN) == 0)
+            return g_ptr_array_steal_index(block->transactions, t);
     }
     g_autofree gchar *hex = bc_hex_encode(txid, BC_HASH_LEN);
-    g_set_error(error, BC_ERROR, BC_ERROR_NOT_FOUND, "transaction %s is not in the chain", hex);
+    g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT,
+                "the index puts transaction %s in a block that does not hold it", hex);
     return NULL;
 }
 
-/* The transactions TX spends from, by hex ID, looked up input by input up to the first one not
- * in the chain: verification (and signing) stops at that input anyway and says it is wrong, so
- * an input that names a made-up transaction costs one lookup, not one per input. */
-static GHashTable *previous_transactions(Blockchain *bc, const Transaction *tx, GError **error)
+/* @end find-transaction */
+
+/* @excerpt spent-outputs */
+/* The outputs TX's inputs spend, one per input, from the UTXO set: one record read each,
+ * whatever the length of the chain (chapter 5 walked the chain from the tip for every input). A
+ * signature covers only the spent output's value and key hash, and the set holds both. An input
+ * whose output is not in the set, spent already or never made, is refused here. */
+static GPtrArray *spent_outputs(Blockchain *bc, const Transaction *tx, GError **error)
 {
-    g_autoptr(GHashTable) prev =
-        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)transaction_free);
+    g_autoptr(GPtrArray) spent = g_ptr_array_new_with_free_func(g_free);
     if (transaction_is_coinbase(tx))
-        return g_steal_pointer(&prev);
+        return g_steal_pointer(&spent);
+    UtxoSet utxo = {bc};
     for (guint i = 0; i < tx->vin->len; i++) {
         const TxInput *in = g_ptr_array_index(tx->vin, i);
-        gchar *key = bc_hex_encode(in->txid, BC_HASH_LEN);
-        if (g_hash_table_contains(prev, key)) {
-            g_free(key);
-            continue;
-        }
         g_autoptr(GError) local = NULL;
-        Transaction *found = blockchain_find_transaction(bc, in->txid, &local);
-        if (found == NULL && !g_error_matches(local, BC_ERROR, BC_ERROR_NOT_FOUND)) {
-            g_free(key);
-            g_propagate_error(error, g_steal_pointer(&local));
+        UnspentOutput u;
+        if (!utxo_set_find_output(&utxo, in->txid, in->vout, &u, &local)) {
+            if (!g_error_matches(local, BC_ERROR, BC_ERROR_NOT_FOUND)) {
+                g_propagate_error(error, g_steal_pointer(&local));
+                return NULL;
+            }
+            g_autofree gchar *hex = bc_hex_encode(in->txid, BC_HASH_LEN);
+            g_set_error(error, BC_ERROR, BC_ERROR_INVALID,
+                        "input %u spends output %s:%d, which is not in the UTXO set (spent "
+                        "already, or never made)",
+                        i, hex, in->vout);
             return NULL;
         }
-        if (found == NULL) {
-            g_free(key);
-            break;
-        }
-        g_hash_table_insert(prev, key, found);
+        TxOutput *out = g_new0(TxOutput, 1);
+        out->value = u.value;
+        memcpy(out->pubkey_hash, u.pubkey_hash, BC_RIPEMD160_LEN);
+        g_ptr_array_add(spent, out);
     }
-    return g_steal_pointer(&prev);
+    return g_steal_pointer(&spent);
 }
+/* @end spent-outputs */
 
 gboolean blockchain_sign_transaction(Blockchain *bc, Transaction *tx, const Wallet *wallet,
                                      GError **error)
 {
-    g_autoptr(GHashTable) prev = previous_transactions(bc, tx, error);
-    return prev != NULL && transaction_sign(tx, wallet, prev, error);
+    g_autoptr(GPtrArray) spent = spent_outputs(bc, tx, error);
+    return spent != NULL && transaction_sign(tx, wallet, spent, error);
 }
 
 static gboolean refuse_transaction(const Transaction *tx, const GError *reason, GError **error)
@@ -424,11 +521,8 @@ gboolean blockchain_verify_transaction(Blockchain *bc, const Transaction *tx, GE
     g_autoptr(GError) local = NULL;
     if (!transaction_check_shape(tx, &local))
         return refuse_transaction(tx, local, error);
-    g_autoptr(GHashTable) prev = previous_transactions(bc, tx, error);
-    if (prev == NULL)
-        return FALSE;
-    if (!transaction_verify(tx, prev, &local))
+    g_autoptr(GPtrArray) spent = spent_outputs(bc, tx, &local);
+    if (spent == NULL || !transaction_verify(tx, spent, &local))
         return refuse_transaction(tx, local, error);
     return TRUE;
 }
-/* @end find-transaction */

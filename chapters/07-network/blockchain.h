@@ -11,7 +11,9 @@
 /* Keys in the database: the tip under 'l' (its hash, then its height as 4 bytes little-endian,
  * so that a tip moved to another block is caught), each block under 'b' + its hash, and the
  * chain by height under 'h' + the height (4 bytes, little-endian) -> that block's hash, so that
- * a peer's "which blocks follow height N" is a few lookups, not a walk. */
+ * a peer's "which blocks follow height N" is a few lookups, not a walk. The transaction index,
+ * 't' + txid -> the hash and height (4 bytes LE) of the block holding it, makes "is this
+ * transaction in the chain" one lookup too (Bitcoin Core's -txindex). */
 #define BLOCKCHAIN_TIP_KEY 'l'
 #define BLOCKCHAIN_TIP_LEN (BC_HASH_LEN + 4)
 #define BLOCKCHAIN_BLOCK_PREFIX 'b'
@@ -19,10 +21,15 @@
 /* The format record (bc_store.h), written first when the file is created: this chapter's
  * number, so that another chapter's program refuses the file instead of misreading it. */
 #define BLOCKCHAIN_FORMAT 7
+#define BLOCKCHAIN_TX_PREFIX 't'
 
 /* @excerpt blockchain-struct */
 typedef struct Blockchain {
     BcStore *store;
+    BcStore *chainstate; /* the UTXO set, in its own file (utxo_set.h) */
+    gchar *chainstate_path;
+    gchar *chainstate_stale; /* why the set does not reflect the tip, or NULL */
+    guint unsynced;          /* blocks stored since the files were last synced */
     guint8 tip[BC_HASH_LEN]; /* hash of the newest block */
     gint32 height;           /* the tip's height: the node's "best height" */
     guint32 bits;            /* the difficulty new blocks are mined at */
@@ -35,6 +42,9 @@ Blockchain *blockchain_create(const gchar *path, const gchar *address, guint32 b
                               GError **error);
 /* Opens the existing chain in PATH, for writing when WRITE is set. */
 Blockchain *blockchain_open(const gchar *path, gboolean write, guint32 bits, GError **error);
+/* Syncs both files to disk (the chain's, then the set's). */
+gboolean blockchain_sync(Blockchain *bc, GError **error);
+/* Syncs what is not synced yet, and closes. */
 void blockchain_close(Blockchain *bc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Blockchain, blockchain_close)
 
@@ -75,10 +85,15 @@ typedef struct {
  * what the UTXO set is rebuilt from. */
 GArray *blockchain_find_utxo(Blockchain *bc, GError **error);
 
-/* The transaction with ID TXID (owned by the caller), searched block by block. */
+/* Where the chain holds transaction TXID: its block's hash and height, from the transaction
+ * index; BC_ERROR_NOT_FOUND when the chain does not hold it. Two or three lookups, no walk. */
+gboolean blockchain_find_transaction_block(Blockchain *bc, const guint8 txid[BC_HASH_LEN],
+                                           guint8 block_hash[BC_HASH_LEN], gint32 *height,
+                                           GError **error);
+/* The transaction with ID TXID (owned by the caller), found through the index. */
 Transaction *blockchain_find_transaction(Blockchain *bc, const guint8 txid[BC_HASH_LEN],
                                          GError **error);
-/* Signs TX with WALLET, or verifies it, against the transactions it spends from. */
+/* Signs TX with WALLET, or verifies it, against the outputs it spends, read from the UTXO set. */
 gboolean blockchain_sign_transaction(Blockchain *bc, Transaction *tx, const Wallet *wallet,
                                      GError **error);
 gboolean blockchain_verify_transaction(Blockchain *bc, const Transaction *tx, GError **error);

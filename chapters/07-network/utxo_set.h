@@ -6,30 +6,53 @@
 #include "blockchain.h"
 
 #define UTXO_PREFIX 'c'
+#define UTXO_MARKER_KEY 'm'
 
-/* The set lives in the blockchain's database, next to the blocks. */
+/* The set lives in a GDBM file of its own, chainstate.db next to blockchain.db (from chapter 7
+ * chainstate_<NODE_ID>.db; Bitcoin Core keeps chainstate/ apart from blocks/ too), so that
+ * walking it steps over no block: records 'c' + txid, and the marker 'm', written last after
+ * every change, naming the block the set reflects. */
 typedef struct {
     Blockchain *bc;
 } UtxoSet;
 
-/* One record, the unspent outputs of one transaction (UnspentOutput, indexes increasing), as
- * bytes; and back, as the outputs of TXID (the record's key), or NULL with BC_ERROR_CORRUPT (or
- * BC_ERROR_TOO_LARGE) for bytes that are not a record utxo_record_encode writes. The fuzz target
+/* One record, the unspent outputs of transaction TXID (UnspentOutput, indexes increasing, at
+ * least one), as bytes naming TXID and ending in a checksum; and back, as the outputs of TXID
+ * (the record's key), or NULL with BC_ERROR_CORRUPT (or BC_ERROR_TOO_LARGE) for bytes that are
+ * not a record utxo_record_encode writes for TXID. The fuzz target
  * tests/fuzz/fuzz_utxo_record.c holds the decoder to that. */
-GBytes *utxo_record_encode(GArray *outputs);
+GBytes *utxo_record_encode(const guint8 txid[BC_HASH_LEN], GArray *outputs);
 GArray *utxo_record_decode(const guint8 txid[BC_HASH_LEN], GBytes *raw, GError **error);
 
-/* Rebuilds the set from the chain: drops every 'c' record and writes the unspent outputs of
- * each transaction. Sets *COUNT to the number of transactions with unspent outputs. */
+/* The chainstate file that goes with the chain in BLOCKCHAIN_PATH: "blockchain" in its name
+ * becomes "chainstate" (blockchain.db -> chainstate.db, blockchain_3000.db ->
+ * chainstate_3000.db). */
+gchar *utxo_set_path_for(const gchar *blockchain_path);
+
+/* Opens BC's set, whose tip is read already. When its marker does not name the tip (a crash
+ * between the two, or no file) it is rebuilt from the chain if WRITE is set, saying so on
+ * stderr; a reader keeps it closed to use, and every function below then refuses with
+ * BC_ERROR_CORRUPT. */
+gboolean utxo_set_open(Blockchain *bc, const gchar *blockchain_path, gboolean write,
+                       GError **error);
+
+/* Rebuilds the set from the chain, into a new file renamed over the old one. Sets *COUNT to the
+ * number of transactions with unspent outputs. */
 gboolean utxo_set_reindex(UtxoSet *set, guint *count, GError **error);
 
 /* Applies BLOCK, just added on top of the chain: removes the outputs its inputs spend and adds
- * the outputs of its transactions. */
+ * the outputs of its transactions, then writes the marker. Does not sync. */
 gboolean utxo_set_update(UtxoSet *set, const Block *block, GError **error);
 
-/* The unspent outputs locked with PUBKEY_HASH, as an array of UnspentOutput. */
+/* The unspent outputs locked with PUBKEY_HASH, as an array of UnspentOutput. It reads every
+ * record, and refuses a set whose records do not add up to its marker (BC_ERROR_CORRUPT). */
 GArray *utxo_set_find_unspent(UtxoSet *set, const guint8 pubkey_hash[BC_RIPEMD160_LEN],
                               GError **error);
+
+/* Output INDEX of transaction TXID, in *OUT, when the set holds it: one record read.
+ * BC_ERROR_NOT_FOUND when it is not there (spent already, or never made). */
+gboolean utxo_set_find_output(UtxoSet *set, const guint8 txid[BC_HASH_LEN], gint32 index,
+                              UnspentOutput *out, GError **error);
 
 /* Checks that every input of TRANSACTIONS (but coinbases) spends an output in the set, that
  * no two inputs spend the same one, and that no transaction ID is there twice or in the set

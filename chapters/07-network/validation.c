@@ -71,10 +71,12 @@ static gboolean check_transactions(Blockchain *bc, const Block *block, GError **
         if (i > 0 && !blockchain_verify_transaction(bc, tx, error))
             return FALSE;
         /* Nor may it repeat one of the chain, even one whose outputs are all spent: a coinbase
-         * can be copied at will, and two transactions with one ID confuse the UTXO set. */
+         * can be copied at will, and two transactions with one ID confuse the UTXO set. One
+         * lookup in the transaction index (a walk of the whole chain before it). */
         g_autoptr(GError) local = NULL;
-        g_autoptr(Transaction) old = blockchain_find_transaction(bc, tx->id, &local);
-        if (old != NULL) {
+        guint8 where[BC_HASH_LEN];
+        gint32 height = 0;
+        if (blockchain_find_transaction_block(bc, tx->id, where, &height, &local)) {
             g_autofree gchar *id = bc_hex_encode(tx->id, BC_HASH_LEN);
             return invalid(error, "transaction %s repeats a transaction of the chain", id);
         }

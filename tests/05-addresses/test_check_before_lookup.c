@@ -58,13 +58,13 @@ static Transaction *made_up(guint n_inputs, gsize sig_len)
  * lookups that cost. */
 static guint64 refused_after(const Transaction *tx, const gchar *reason)
 {
-    guint64 before = bc_store_reads(bc->store);
+    guint64 before = bc_store_read_count(bc->store);
     g_autoptr(GError) error = NULL;
     CU_ASSERT_FALSE(blockchain_verify_transaction(bc, tx, &error));
     CU_ASSERT_TRUE(g_error_matches(error, BC_ERROR, BC_ERROR_INVALID));
     const gchar *message = error != NULL ? error->message : "";
     BC_ASSERT_CONTAINS(message, reason);
-    return bc_store_reads(bc->store) - before;
+    return bc_store_read_count(bc->store) - before;
 }
 
 static void test_too_many_inputs_costs_no_read(void)

@@ -10,6 +10,7 @@
 #include "bc_store.h"
 #include "bc_test.h"
 #include "blockchain.h"
+#include "utxo_set.h"
 #include "wallets.h"
 
 static const gchar *const env[] = {"BC_TARGET_BITS=8", NULL};
@@ -93,7 +94,10 @@ static gboolean collect_key(const guint8 *key, gsize key_len, GBytes *value, gpo
 static GPtrArray *keys(char prefix)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(BcStore) store = bc_store_open(db, BC_STORE_READ, &error);
+    /* The UTXO set's records are in a file of their own. */
+    g_autofree gchar *chainstate = utxo_set_path_for(db);
+    g_autoptr(BcStore) store =
+        bc_store_open(prefix == UTXO_PREFIX ? chainstate : db, BC_STORE_READ, &error);
     g_assert_no_error(error);
     GPtrArray *found = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
     bc_store_foreach(store, prefix, collect_key, found, &error);

@@ -31,7 +31,9 @@ static void run_fails(const gchar *needle, const gchar *const *args)
 static void put_record(char prefix, const guint8 *key, gsize key_len, GBytes *value)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(BcStore) store = bc_store_open(db, BC_STORE_WRITE, &error);
+    g_autofree gchar *chainstate = utxo_set_path_for(db);
+    g_autoptr(BcStore) store =
+        bc_store_open(prefix == UTXO_PREFIX ? chainstate : db, BC_STORE_WRITE, &error);
     g_assert_no_error(error);
     bc_store_put(store, prefix, key, key_len, value, &error);
     g_assert_no_error(error);
@@ -40,7 +42,9 @@ static void put_record(char prefix, const guint8 *key, gsize key_len, GBytes *va
 static GBytes *get_record(char prefix, const guint8 *key, gsize key_len)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(BcStore) store = bc_store_open(db, BC_STORE_READ, &error);
+    g_autofree gchar *chainstate = utxo_set_path_for(db);
+    g_autoptr(BcStore) store =
+        bc_store_open(prefix == UTXO_PREFIX ? chainstate : db, BC_STORE_READ, &error);
     g_assert_no_error(error);
     GBytes *value = bc_store_get(store, prefix, key, key_len, &error);
     g_assert_no_error(error);

@@ -110,7 +110,7 @@ static gint compare_rows(gconstpointer a, gconstpointer b)
 static GPtrArray *snapshot(Blockchain *bc)
 {
     GPtrArray *rows = g_ptr_array_new_with_free_func(g_free);
-    g_assert(bc_store_foreach(bc->store, UTXO_PREFIX, collect_record, rows, NULL));
+    g_assert(bc_store_foreach(bc->chainstate, UTXO_PREFIX, collect_record, rows, NULL));
     g_ptr_array_sort(rows, compare_rows);
     return rows;
 }
@@ -130,7 +130,7 @@ static void put_raw(Blockchain *bc, const guint8 *key, gsize key_len, const void
 {
     g_autoptr(GBytes) bytes = g_bytes_new(value, len);
     g_autoptr(GError) error = NULL;
-    bc_store_put(bc->store, UTXO_PREFIX, key, key_len, bytes, &error);
+    bc_store_put(bc->chainstate, UTXO_PREFIX, key, key_len, bytes, &error);
     g_assert_no_error(error);
 }
 
@@ -167,17 +167,34 @@ static void assert_corrupt_everywhere(Blockchain *bc, const guint8 *key, gsize k
     CU_ASSERT_TRUE(g_error_matches(error, BC_ERROR, BC_ERROR_CORRUPT));
     /* The update had added the coinbase's output before it failed: undone for the next round. */
     const Transaction *coinbase = g_ptr_array_index(spender->transactions, 0);
-    g_assert(bc_store_delete(bc->store, UTXO_PREFIX, coinbase->id, BC_HASH_LEN, NULL));
+    g_assert(bc_store_delete(bc->chainstate, UTXO_PREFIX, coinbase->id, BC_HASH_LEN, NULL));
 }
 
-/* A record of one output (INDEX, VALUE, a key hash of HASH_LEN bytes). */
-static GBytes *one_output(guint32 index, gint64 value, gsize hash_len)
+/* A record of TXID holding LIST (an a(uxay)), with the right ID and checksum, so that only its
+ * content can be wrong. */
+static GBytes *checksummed(const guint8 txid[BC_HASH_LEN], GVariant *list)
+{
+    g_autoptr(GVariant) owned = g_variant_ref_sink(list);
+    g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+    g_checksum_update(sum, txid, BC_HASH_LEN);
+    g_checksum_update(sum, g_variant_get_data(owned), (gssize)g_variant_get_size(owned));
+    guint8 digest[BC_HASH_LEN];
+    gsize len = sizeof digest;
+    g_checksum_get_digest(sum, digest, &len);
+    return bc_variant_encode(g_variant_new("(@ay@a(uxay)@ay)",
+                                           bc_variant_new_bytes(txid, BC_HASH_LEN), owned,
+                                           bc_variant_new_bytes(digest, BC_HASH_LEN)));
+}
+
+/* A record of TXID with one output (INDEX, VALUE, a key hash of HASH_LEN bytes). */
+static GBytes *one_output(const guint8 txid[BC_HASH_LEN], guint32 index, gint64 value,
+                          gsize hash_len)
 {
     guint8 hash[32] = {0};
     GVariantBuilder b;
     g_variant_builder_init(&b, G_VARIANT_TYPE("a(uxay)"));
     g_variant_builder_add(&b, "(ux@ay)", index, value, bc_variant_new_bytes(hash, hash_len));
-    return bc_variant_encode(g_variant_builder_end(&b));
+    return checksummed(txid, g_variant_builder_end(&b));
 }
 
 static void test_corrupt_records(void)
@@ -185,7 +202,7 @@ static void test_corrupt_records(void)
     guint8 txid[BC_HASH_LEN]; /* outputs 0 (3 to wallet 1) and 1 (7 back to wallet 0) */
     g_autoptr(Blockchain) bc = create_with_send(txid);
     g_autoptr(GPtrArray) good = snapshot(bc);
-    g_autoptr(GBytes) real = bc_store_get(bc->store, UTXO_PREFIX, txid, BC_HASH_LEN, NULL);
+    g_autoptr(GBytes) real = bc_store_get(bc->chainstate, UTXO_PREFIX, txid, BC_HASH_LEN, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(real);
     gsize real_len = 0;
     const guint8 *real_data = g_bytes_get_data(real, &real_len);
@@ -212,29 +229,43 @@ static void test_corrupt_records(void)
     assert_corrupt_everywhere(bc, txid, BC_HASH_LEN, tx, spender, "a transaction");
     /* The right type, wrong content. */
     /* (No outputs at all would be zero bytes, which GDBM cannot store.) */
-    g_autoptr(GBytes) short_hash = one_output(0, 1, 19);
+    g_autoptr(GBytes) short_hash = one_output(txid, 0, 1, 19);
     assert_corrupt_everywhere(bc, txid, BC_HASH_LEN, short_hash, spender, "19-byte key hash");
-    g_autoptr(GBytes) big_index = one_output(0x80000000u, 1, BC_RIPEMD160_LEN);
+    g_autoptr(GBytes) big_index = one_output(txid, 0x80000000u, 1, BC_RIPEMD160_LEN);
     assert_corrupt_everywhere(bc, txid, BC_HASH_LEN, big_index, spender, "index over 2^31");
-    g_autoptr(GBytes) zero = one_output(0, 0, BC_RIPEMD160_LEN);
+    g_autoptr(GBytes) zero = one_output(txid, 0, 0, BC_RIPEMD160_LEN);
     assert_corrupt_everywhere(bc, txid, BC_HASH_LEN, zero, spender, "value 0");
-    g_autoptr(GBytes) negative = one_output(0, -5, BC_RIPEMD160_LEN);
+    g_autoptr(GBytes) negative = one_output(txid, 0, -5, BC_RIPEMD160_LEN);
     assert_corrupt_everywhere(bc, txid, BC_HASH_LEN, negative, spender, "negative value");
     /* A huge value would overflow a balance (undefined behaviour in C). */
-    g_autoptr(GBytes) huge = one_output(0, G_MAXINT64, BC_RIPEMD160_LEN);
+    g_autoptr(GBytes) huge = one_output(txid, 0, G_MAXINT64, BC_RIPEMD160_LEN);
     assert_corrupt_everywhere(bc, txid, BC_HASH_LEN, huge, spender, "value 2^63-1");
     GVariantBuilder b;
     g_variant_builder_init(&b, G_VARIANT_TYPE("a(uxay)"));
     for (guint i = 0; i < 2; i++) /* one index twice: the output would count twice */
         g_variant_builder_add(&b, "(ux@ay)", 0, (gint64)3,
                               bc_variant_new_bytes(real_data, BC_RIPEMD160_LEN));
-    g_autoptr(GBytes) repeated = bc_variant_encode(g_variant_builder_end(&b));
+    g_autoptr(GBytes) repeated = checksummed(txid, g_variant_builder_end(&b));
     assert_corrupt_everywhere(bc, txid, BC_HASH_LEN, repeated, spender, "an index twice");
+    /* No outputs at all: a fully spent transaction's record is deleted, never left empty. */
+    g_autoptr(GBytes) empty =
+        checksummed(txid, g_variant_new_array(G_VARIANT_TYPE("(uxay)"), NULL, 0));
+    assert_corrupt_everywhere(bc, txid, BC_HASH_LEN, empty, spender, "no outputs");
+    /* A sound record of another transaction, copied under this one's key. */
+    guint8 other[BC_HASH_LEN] = {1, 2, 3};
+    g_autoptr(GBytes) copied = one_output(other, 0, 3, BC_RIPEMD160_LEN);
+    assert_corrupt_everywhere(bc, txid, BC_HASH_LEN, copied, spender, "another transaction's");
+    /* One byte of a sound record changed: the checksum no longer fits. */
+    g_autoptr(GByteArray) flipped = g_byte_array_new();
+    g_byte_array_append(flipped, real_data, (guint)real_len);
+    flipped->data[BC_HASH_LEN + 8] ^= 0x01;
+    g_autoptr(GBytes) changed = g_bytes_new(flipped->data, flipped->len);
+    assert_corrupt_everywhere(bc, txid, BC_HASH_LEN, changed, spender, "a changed value");
 
     /* A record under a key that is no transaction ID. */
     put_raw(bc, txid, BC_HASH_LEN, real_data, real_len);
     assert_corrupt_everywhere(bc, txid, 5, real, NULL, "a 5-byte key");
-    g_assert(bc_store_delete(bc->store, UTXO_PREFIX, txid, 5, NULL));
+    g_assert(bc_store_delete(bc->chainstate, UTXO_PREFIX, txid, 5, NULL));
 
     /* Rebuilding from the chain repairs all of it. */
     put_raw(bc, txid, BC_HASH_LEN, "junk", 4);

@@ -270,7 +270,7 @@ static void test_block_spends_spent_output(void)
 {
     /* Signed validly, but block 2 spent its input already. */
     Block *block = mine_on_tip(tx_list(coinbase_to(3), copy_tx(stale), NULL));
-    expect_block_refused(block, BC_ERROR_INVALID, "is spent already: a double spend");
+    expect_block_refused(block, BC_ERROR_INVALID, "which is not in the UTXO set (spent already");
 }
 
 /* A transaction ID seen twice names two transactions with one UTXO record: the incremental set

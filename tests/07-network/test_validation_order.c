@@ -11,6 +11,7 @@
 #include "bc_test.h"
 #include "blockchain.h"
 #include "proof_of_work.h"
+#include "utxo_set.h"
 #include "validation.h"
 #include "validation_fixture.h"
 #include "wallet.h"
@@ -39,16 +40,22 @@ static Transaction *short_signature(Transaction *tx)
     return tx;
 }
 
+/* The chain and the UTXO set, each in its own file. */
+static guint64 reads(void)
+{
+    return bc_store_read_count(bc->store) + bc_store_read_count(bc->chainstate);
+}
+
 /* As a peer would send it: serialized and read back. */
 static void test_transaction_refused_without_reads(void)
 {
     g_autoptr(Transaction) made = short_signature(new_tx(1, 3, 1));
     g_autoptr(Transaction) tx = copy_tx(made);
-    guint64 before = bc_store_reads(bc->store);
+    guint64 before = reads();
     g_autoptr(GError) error = NULL;
     gboolean ok = validation_check_transaction(bc, tx, &error);
     expect_error(ok, error, BC_ERROR_INVALID, "input 0 has no well-formed key and signature");
-    CU_ASSERT_EQUAL(bc_store_reads(bc->store) - before, 0);
+    CU_ASSERT_EQUAL(reads() - before, 0);
 }
 
 /* A well-formed but forged signature can only be found out with the spent output: lookups. */
@@ -56,11 +63,11 @@ static void test_forged_signature_needs_reads(void)
 {
     g_autoptr(Transaction) tx = new_tx(1, 3, 1);
     forge_signature(tx);
-    guint64 before = bc_store_reads(bc->store);
+    guint64 before = reads();
     g_autoptr(GError) error = NULL;
     gboolean ok = validation_check_transaction(bc, tx, &error);
     expect_error(ok, error, BC_ERROR_INVALID, "signature is not valid");
-    CU_ASSERT_TRUE(bc_store_reads(bc->store) - before > 0);
+    CU_ASSERT_TRUE(reads() - before > 0);
 }
 
 /* A sound transaction first, then one with a short signature: the block is refused before the
@@ -69,24 +76,26 @@ static void test_block_shape_checked_before_lookups(void)
 {
     g_autoptr(Block) block = mine_on_tip(
         tx_list(coinbase_to(3), new_tx(0, 3, 1), short_signature(new_tx(1, 3, 1)), NULL));
-    guint64 before = bc_store_reads(bc->store);
+    guint64 before = reads();
     g_autoptr(GError) error = NULL;
     gboolean ok = validation_check_block(bc, block, &error);
     expect_error(ok, error, BC_ERROR_INVALID, "no well-formed key and signature");
-    CU_ASSERT_EQUAL(bc_store_reads(bc->store) - before, 1); /* "stored already?" */
+    CU_ASSERT_EQUAL(reads() - before, 1); /* "stored already?" */
 }
 
-/* The block record a transaction spends from, damaged under an open chain: checking a block
- * that holds the transaction fails as CORRUPT, the database's fault, not as INVALID. */
+/* The UTXO record a transaction spends from, damaged under an open chain: checking a block that
+ * holds the transaction fails as CORRUPT, the database's fault, not as INVALID. */
 static void test_database_fault_keeps_its_code(void)
 {
     g_autoptr(Block) block = mine_on_tip(tx_list(coinbase_to(3), new_tx(0, 3, 1), NULL));
+    const Transaction *spend = g_ptr_array_index(block->transactions, 1);
+    const TxInput *in = g_ptr_array_index(spend->vin, 0);
     g_autoptr(GBytes) junk = g_bytes_new_static("junk", 4);
     g_autoptr(GError) error = NULL;
     CU_ASSERT_TRUE_FATAL(
-        bc_store_put(bc->store, BLOCKCHAIN_BLOCK_PREFIX, block1_hash, BC_HASH_LEN, junk, &error));
+        bc_store_put(bc->chainstate, UTXO_PREFIX, in->txid, BC_HASH_LEN, junk, &error));
     gboolean ok = validation_check_block(bc, block, &error);
-    expect_error(ok, error, BC_ERROR_CORRUPT, "does not decode");
+    expect_error(ok, error, BC_ERROR_CORRUPT, "UTXO record");
 }
 
 static void test_add_block_off_tip_sets_error(void)

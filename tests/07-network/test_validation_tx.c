@@ -60,19 +60,20 @@ static void test_tx_unknown_input(void)
     transaction_add_output(tx, 1, to);
     transaction_set_id(tx);
     g_autofree gchar *reason =
-        g_strdup_printf("input 0 spends transaction %s, which is not in the chain", hex);
+        g_strdup_printf("input 0 spends output %s:0, which is not in the UTXO set", hex);
     expect_tx_refused(tx, BC_ERROR_INVALID, reason);
 
     /* A transaction that is in the chain, but an output it does not have. */
     tx = new_tx(1, 2, 1);
     ((TxInput *)g_ptr_array_index(tx->vin, 0))->vout = 7;
     transaction_set_id(tx);
-    expect_tx_refused(tx, BC_ERROR_INVALID, "which has no such output");
+    expect_tx_refused(tx, BC_ERROR_INVALID, ":7, which is not in the UTXO set");
 }
 
 static void test_tx_spent_already(void)
 {
-    expect_tx_refused(copy_tx(stale), BC_ERROR_INVALID, "is spent already: a double spend");
+    expect_tx_refused(copy_tx(stale), BC_ERROR_INVALID,
+                      "which is not in the UTXO set (spent already, or never made)");
 }
 
 static void test_tx_someone_elses_key(void)

@@ -51,9 +51,8 @@ static inline Transaction *seed_spend(const Transaction *prev, const Wallet *fro
     transaction_add_output(tx, amount, to_hash);
     if (total > amount)
         transaction_add_output(tx, total - amount, from_hash);
-    g_autoptr(GHashTable) prev_txs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g_hash_table_insert(prev_txs, bc_hex_encode(prev->id, BC_HASH_LEN), (gpointer)prev);
-    gboolean signed_ok = transaction_sign(tx, from, prev_txs, NULL);
+    /* Input i spends output i of PREV. */
+    gboolean signed_ok = transaction_sign(tx, from, prev->vout, NULL);
     g_assert(signed_ok);
     transaction_set_id(tx);
     return tx;

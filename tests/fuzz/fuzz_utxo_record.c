@@ -1,7 +1,7 @@
 /* fuzz_utxo_record.c: utxo_record_decode (chapters/07-network/utxo_set.c), a record of the UTXO
- * set ('c' + txid), read back from a database file that may be damaged. A record that decodes
- * encodes back to the same bytes. The record's key, the transaction ID, is the input's first 32
- * bytes (or zeros); the rest is the record. */
+ * set ('c' + txid: the ID again, the outputs, a checksum), read back from a chainstate file that
+ * may be damaged. A record that decodes encodes back to the same bytes. The record's key, the
+ * transaction ID, is the input's first 32 bytes (or zeros); the rest is the record. */
 #include <string.h>
 
 #include "bc_error.h"
@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     for (guint i = 0; i < outputs->len; i++)
         FUZZ_ASSERT(memcmp(g_array_index(outputs, UnspentOutput, i).txid, txid, BC_HASH_LEN) == 0);
-    g_autoptr(GBytes) again = utxo_record_encode(outputs);
+    g_autoptr(GBytes) again = utxo_record_encode(txid, outputs);
     fuzz_assert_same("UTXO record", data, size, again);
     return 0;
 }
@@ -42,7 +42,7 @@ static void seed_record(const gchar *name, const Transaction *tx, const guint *k
         memcpy(u.pubkey_hash, out->pubkey_hash, BC_RIPEMD160_LEN);
         g_array_append_val(outputs, u);
     }
-    g_autoptr(GBytes) record = utxo_record_encode(outputs);
+    g_autoptr(GBytes) record = utxo_record_encode(tx->id, outputs);
     g_autoptr(GByteArray) seed = g_byte_array_new();
     g_byte_array_append(seed, tx->id, BC_HASH_LEN);
     g_byte_array_append(seed, g_bytes_get_data(record, NULL), (guint)g_bytes_get_size(record));
