@@ -32,6 +32,7 @@ struct Server {
     GQueue sending;  /* messages being sent (at most SERVER_MAX_SENDS) */
     GQueue queued;   /* messages waiting for a free send (at most SERVER_MAX_QUEUED_SENDS) */
     guint n_dropped; /* messages dropped since the queue was last empty */
+    guint n_expired; /* ... and messages that waited longer than a send may take */
     guint n_alive;   /* readers and senders whose callbacks have not finished yet */
     gboolean stopping;
 };
@@ -257,6 +258,7 @@ typedef struct {
     GCancellable *cancellable;
     guint timeout_id;
     gboolean timed_out;
+    gint64 queued_at; /* when server_send was called */
 } Sender;
 
 static void sender_free(Sender *s)
@@ -273,15 +275,45 @@ static void sender_free(Sender *s)
 
 static void sender_start(Sender *s);
 
-/* Starts queued messages while there is room. */
+/* Starts queued messages while there is room. One that waited longer than a whole send may
+ * take has timed out already: it is given up (a failure to reach its peer), so that the queue
+ * drains within SERVER_SEND_TIMEOUT_S of its peer going silent, not one batch per timeout. */
 static void start_queued(Server *server)
 {
+    gint64 now = g_get_monotonic_time();
     while (!server->stopping && server->sending.length < SERVER_MAX_SENDS &&
-           server->queued.length > 0)
-        sender_start(g_queue_pop_head(&server->queued));
-    if (server->queued.length == 0 && server->n_dropped > 0) {
-        node_log("send queue drained: %u messages were dropped", server->n_dropped);
-        server->n_dropped = 0;
+           server->queued.length > 0) {
+        Sender *s = g_queue_pop_head(&server->queued);
+        if (now - s->queued_at < SERVER_SEND_TIMEOUT_S * G_USEC_PER_SEC) {
+            sender_start(s);
+            continue;
+        }
+        server->n_expired++;
+        if (server->sent != NULL)
+            server->sent(s->address, FALSE, server->user_data);
+        sender_free(s);
+    }
+    if (server->queued.length == 0 && server->n_dropped + server->n_expired > 0) {
+        node_log("send queue drained: %u messages were dropped, %u waited too long",
+                 server->n_dropped, server->n_expired);
+        server->n_dropped = server->n_expired = 0;
+    }
+}
+
+/* Gives up the queued messages to ADDRESS, which has just let a send time out: each would
+ * wait for its turn only to time out too. */
+static void expire_queued_to(Server *server, const gchar *address)
+{
+    for (GList *l = server->queued.head, *next; l != NULL; l = next) {
+        next = l->next;
+        Sender *s = l->data;
+        if (!g_str_equal(s->address, address))
+            continue;
+        g_queue_delete_link(&server->queued, l);
+        server->n_expired++;
+        if (server->sent != NULL)
+            server->sent(s->address, FALSE, server->user_data);
+        sender_free(s);
     }
 }
 
@@ -290,6 +322,8 @@ static void sender_finish(Sender *s, const GError *error)
     Server *server = s->server;
     if (s->timeout_id != 0)
         g_source_remove(s->timeout_id);
+    if (s->timed_out && !server->stopping)
+        expire_queued_to(server, s->address);
     if (s->timed_out)
         node_log("cannot reach %s: no answer within %d s", s->address, SERVER_SEND_TIMEOUT_S);
     else if (error != NULL && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -366,6 +400,7 @@ void server_send(Server *server, const gchar *address, GBytes *message)
     s->server = server;
     s->address = g_strdup(address);
     s->message = g_bytes_ref(message);
+    s->queued_at = g_get_monotonic_time();
     if (server->sending.length >= SERVER_MAX_SENDS)
         g_queue_push_tail(&server->queued, s);
     else
