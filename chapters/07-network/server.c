@@ -242,6 +242,8 @@ Server *server_new(guint16 port, ServerMessageFunc func, ServerSentFunc sent, gp
     server->accept_cancellable = g_cancellable_new();
     /* No timeout of the client's own: each send has its own clock and cancellable. */
     server->client = g_socket_client_new();
+    /* Nodes talk to 127.0.0.1 directly: no proxy settings to look up for each connection. */
+    g_socket_client_set_enable_proxy(server->client, FALSE);
     server->func = func;
     server->sent = sent;
     server->user_data = user_data;
@@ -412,6 +414,7 @@ gboolean server_send_sync(const gchar *address, GBytes *message, GError **error)
 {
     g_autoptr(GSocketClient) client = g_socket_client_new();
     g_socket_client_set_timeout(client, SERVER_SEND_TIMEOUT_S);
+    g_socket_client_set_enable_proxy(client, FALSE);
     g_autoptr(GError) local = NULL;
     g_autoptr(GSocketConnectable) target = connectable_for(address, &local);
     g_autoptr(GSocketConnection) connection =
