@@ -369,6 +369,7 @@ static void test_never_accepting_peer(void)
     guint16 port;
     free_ports(&port, 1);
     g_autoptr(GSocket) never = listen_socket(port);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(never); /* held open, never accepted from */
     g_autofree gchar *never_addr = g_strdup_printf("localhost:%u", port);
     g_autoptr(GBytes) version = message_encode_version(NODE_VERSION, 0, never_addr);
     for (guint i = 0; i < 2000; i++) {
