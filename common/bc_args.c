@@ -116,12 +116,20 @@ gboolean bc_args_parse(int argc, char **argv, const BcOption *options, gboolean 
     return TRUE;
 }
 
+/* What help shows after "-name": nothing for a flag, else its arg_name ("VALUE" without one). */
+static const gchar *help_arg(const BcOption *o)
+{
+    if (o->type == BC_OPT_FLAG)
+        return "";
+    return o->arg_name != NULL ? o->arg_name : "VALUE";
+}
+
 void bc_args_print_help(FILE *out, const gchar *program, const gchar *command, const gchar *summary,
                         const BcOption *options)
 {
     fprintf(out, "usage: %s %s", program, command);
     for (const BcOption *o = options; o->name != NULL; o++) {
-        const gchar *arg = o->type == BC_OPT_FLAG ? "" : o->arg_name;
+        const gchar *arg = help_arg(o);
         fprintf(out, o->required ? " -%s%s%s" : " [-%s%s%s]", o->name, *arg ? " " : "", arg);
     }
     fprintf(out, "\n\n%s\n", summary);
@@ -129,7 +137,7 @@ void bc_args_print_help(FILE *out, const gchar *program, const gchar *command, c
         fprintf(out, "\noptions (-name and --name both work):\n");
     for (const BcOption *o = options; o->name != NULL; o++) {
         g_autofree gchar *left =
-            g_strdup_printf("-%s %s", o->name, o->type == BC_OPT_FLAG ? "" : o->arg_name);
+            g_strdup_printf("-%s %s", o->name, help_arg(o));
         fprintf(out, "  %-22s %s\n", left, o->help);
     }
     fprintf(out, "  %-22s %s\n", "-h, --help", "show this help");

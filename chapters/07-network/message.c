@@ -176,13 +176,14 @@ GBytes *message_encode_addr(const gchar *const *addrs)
 /* ---- decoding: everything below reads bytes a peer chose ---- */
 
 /* @excerpt message-command */
-/* The command: 1 to 12 printable ASCII characters, then NUL bytes up to 12. Only one spelling
- * of each command is accepted, so there is nothing hidden in the padding. */
+/* The command: 1 to 12 printable ASCII characters (a space counts: "hello, node!" is then an
+ * unknown command, named as such), then NUL bytes up to 12. Only one spelling of each command is
+ * accepted, so there is nothing hidden in the padding. */
 static gboolean parse_command(const guint8 *bytes, MessageType *type, GError **error)
 {
     gsize len = 0;
     while (len < MESSAGE_COMMAND_LEN && bytes[len] != '\0') {
-        if (!g_ascii_isgraph(bytes[len])) {
+        if (!g_ascii_isprint(bytes[len])) {
             g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT,
                         "message command is not printable ASCII");
             return FALSE;

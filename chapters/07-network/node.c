@@ -13,14 +13,26 @@
 #include "server.h"
 #include "validation.h"
 
+/* A node we know of, and what we learned about it. */
+typedef struct {
+    gchar *address;
+    guint failures; /* sends that failed in a row */
+    gint32 height;  /* the best height its last version gave, -1 before one */
+} KnownNode;
+
 typedef struct {
     Blockchain *bc;
     gchar *address;         /* ours */
     gchar *central;         /* the node everyone knows */
     gchar *miner_address;   /* NULL unless this node mines */
-    GPtrArray *known;       /* addresses of the other nodes we know of */
+    GPtrArray *known;       /* KnownNode: the other nodes we know of */
     GByteArray *in_transit; /* hashes still to download, oldest first */
     gchar *sync_peer;       /* where they are downloaded from */
+    guint getdata_timer;    /* running while a block is asked of the sync peer */
+    gboolean round_full;    /* the download's inv was a full window: more may follow */
+    gchar *behind_peer;     /* who told of blocks we lack while we were downloading */
+    gchar *best_peer;       /* who last told us of a longer chain than ours */
+    GHashTable *getblocks;  /* sender -> GetblocksLimit: when we last answered it */
     Mempool *mempool;
     Server *server;
     GMainLoop *loop;
@@ -32,9 +44,10 @@ gboolean node_address_is_local(const gchar *address)
     return message_address_is_valid(address) && g_str_has_prefix(address, "localhost:");
 }
 
+/* The first 16 hex digits of HASH: enough to tell blocks apart in a log line. */
 static gchar *short_hash(const guint8 hash[BC_HASH_LEN])
 {
-    return bc_hex_encode(hash, BC_HASH_LEN);
+    return bc_hex_encode(hash, 8);
 }
 
 static void send_to(Node *node, const gchar *address, GBytes *message)
@@ -55,27 +68,82 @@ static void send_getdata(Node *node, const gchar *address, MessageKind kind,
     send_to(node, address, m);
 }
 
+static void send_getblocks(Node *node, const gchar *address)
+{
+    g_autoptr(GBytes) getblocks = message_encode_getblocks(node->address);
+    send_to(node, address, getblocks);
+}
+
 /* Tells every known node but EXCEPT about the block or transaction ID. */
 static void announce(Node *node, MessageKind kind, const guint8 id[BC_HASH_LEN],
                      const gchar *except)
 {
     g_autoptr(GBytes) m = message_encode_inv(node->address, kind, id, 1);
     for (guint i = 0; i < node->known->len; i++) {
-        const gchar *peer = g_ptr_array_index(node->known, i);
-        if (g_strcmp0(peer, except) != 0)
-            send_to(node, peer, m);
+        const KnownNode *peer = g_ptr_array_index(node->known, i);
+        if (g_strcmp0(peer->address, except) != 0)
+            send_to(node, peer->address, m);
     }
 }
 
-static void add_known(Node *node, const gchar *address)
+static void known_node_free(KnownNode *k)
 {
-    if (g_str_equal(address, node->address) || node->known->len >= NODE_MAX_KNOWN)
-        return;
-    for (guint i = 0; i < node->known->len; i++)
-        if (g_str_equal(g_ptr_array_index(node->known, i), address))
-            return;
-    g_ptr_array_add(node->known, g_strdup(address));
+    g_free(k->address);
+    g_free(k);
 }
+
+static KnownNode *find_known(Node *node, const gchar *address)
+{
+    for (guint i = 0; i < node->known->len; i++) {
+        KnownNode *k = g_ptr_array_index(node->known, i);
+        if (g_str_equal(k->address, address))
+            return k;
+    }
+    return NULL;
+}
+
+/* @excerpt add-known */
+/* Remembers ADDRESS. The list holds at most NODE_MAX_KNOWN: when it is full, the node that
+ * failed most often makes room, and when none has failed the newcomer is not remembered. */
+static KnownNode *add_known(Node *node, const gchar *address)
+{
+    if (g_str_equal(address, node->address))
+        return NULL;
+    KnownNode *k = find_known(node, address);
+    if (k != NULL)
+        return k;
+    if (node->known->len >= NODE_MAX_KNOWN) {
+        guint worst = 0;
+        for (guint i = 1; i < node->known->len; i++)
+            if (((KnownNode *)g_ptr_array_index(node->known, i))->failures >
+                ((KnownNode *)g_ptr_array_index(node->known, worst))->failures)
+                worst = i;
+        if (((KnownNode *)g_ptr_array_index(node->known, worst))->failures == 0)
+            return NULL;
+        g_ptr_array_remove_index(node->known, worst);
+    }
+    k = g_new0(KnownNode, 1);
+    k->address = g_strdup(address);
+    k->height = -1;
+    g_ptr_array_add(node->known, k);
+    return k;
+}
+
+/* A send to ADDRESS ended: a node that cannot be reached NODE_MAX_FAILURES times in a row is
+ * forgotten, so fake addresses do not stay in the list and cost a connection per announce. */
+static void on_sent(const gchar *address, gboolean reached, gpointer user_data)
+{
+    Node *node = user_data;
+    KnownNode *k = find_known(node, address);
+    if (k == NULL)
+        return;
+    k->failures = reached ? 0 : k->failures + 1;
+    if (k->failures >= NODE_MAX_FAILURES && !g_str_equal(address, node->central)) {
+        node_log("forgot %s: not reached %d times in a row", address, NODE_MAX_FAILURES);
+        g_ptr_array_remove(node->known, k);
+    }
+}
+/* @end add-known */
 
 /* @excerpt handle-version */
 /* The handshake: whoever has the shorter chain asks the other for its blocks. */
@@ -87,36 +155,164 @@ static void handle_version(Node *node, const Message *m)
         return;
     }
     if (node->bc->height < m->version.best_height) {
-        g_autoptr(GBytes) getblocks = message_encode_getblocks(node->address);
-        send_to(node, m->addr_from, getblocks);
+        /* Remembered: if the download stalls, this peer is asked next. */
+        g_free(node->best_peer);
+        node->best_peer = g_strdup(m->addr_from);
+        send_getblocks(node, m->addr_from);
     } else if (node->bc->height > m->version.best_height) {
         send_version(node, m->addr_from);
     }
-    add_known(node, m->addr_from);
+    KnownNode *k = add_known(node, m->addr_from);
+    if (k != NULL)
+        k->height = m->version.best_height;
 }
 /* @end handle-version */
 
-static void handle_getblocks(Node *node, const Message *m)
+/* How many hashes one getblocks answer lists (NODE_INV_WINDOW; BC_TEST_INV_WINDOW in tests). */
+static gsize inv_window(void)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GByteArray) hashes = blockchain_get_block_hashes(node->bc, &error);
-    if (hashes == NULL) {
-        node_log("cannot list blocks: %s", error->message);
-        return;
-    }
-    gsize n = MIN(hashes->len / BC_HASH_LEN, MESSAGE_MAX_INV_ITEMS);
-    g_autoptr(GBytes) inv = message_encode_inv(node->address, MESSAGE_KIND_BLOCK, hashes->data, n);
-    send_to(node, m->addr_from, inv);
+    guint64 n = 0;
+    const gchar *text = g_getenv("BC_TEST_INV_WINDOW");
+    if (text != NULL &&
+        g_ascii_string_to_unsigned(text, 10, 1, MESSAGE_MAX_INV_ITEMS, &n, NULL))
+        return (gsize)n;
+    return NODE_INV_WINDOW;
 }
 
-/* Asks the sync peer for the oldest block still missing, if any. */
+/* @excerpt handle-getblocks */
+/* Lists our blocks, genesis first: all of them when they fit in one inv; else the window
+ * that follows the height the peer last told us, so each round brings the next part. */
+static void answer_getblocks(Node *node, const gchar *to)
+{
+    const KnownNode *k = find_known(node, to);
+    gint64 peer_height = k != NULL ? k->height : -1;
+    gint64 end = MIN((gint64)node->bc->height + 1, peer_height + 1 + (gint64)inv_window());
+    gint64 start = MAX(0, end - (gint64)inv_window());
+    g_autoptr(GByteArray) hashes = g_byte_array_sized_new((guint)(end - start) * BC_HASH_LEN);
+    for (gint64 h = start; h < end; h++) {
+        g_autoptr(GError) error = NULL;
+        guint8 hash[BC_HASH_LEN];
+        if (!blockchain_get_hash_at(node->bc, (gint32)h, hash, &error)) {
+            node_log("cannot list blocks: %s", error->message);
+            return;
+        }
+        g_byte_array_append(hashes, hash, BC_HASH_LEN);
+    }
+    g_autoptr(GBytes) inv = message_encode_inv(node->address, MESSAGE_KIND_BLOCK, hashes->data,
+                                               hashes->len / BC_HASH_LEN);
+    send_to(node, to, inv);
+}
+
+/* When SENDER was last answered, and whether one more getblocks waits for its turn. The table
+ * holds senders answered within NODE_GETBLOCKS_INTERVAL_S only: each entry's timer removes it. */
+typedef struct {
+    Node *node;
+    gchar *sender;
+    gboolean waiting;
+    guint timer;
+} GetblocksLimit;
+
+static void getblocks_limit_free(GetblocksLimit *g)
+{
+    if (g->timer != 0)
+        g_source_remove(g->timer);
+    g_free(g->sender);
+    g_free(g);
+}
+
+static gboolean on_getblocks_interval(gpointer user_data)
+{
+    GetblocksLimit *g = user_data;
+    if (!g->waiting) {
+        g->timer = 0; /* removed by returning */
+        g_hash_table_remove(g->node->getblocks, g->sender);
+        return G_SOURCE_REMOVE;
+    }
+    g->waiting = FALSE;
+    answer_getblocks(g->node, g->sender);
+    return G_SOURCE_CONTINUE; /* one more interval before this sender may be answered again */
+}
+
+static void handle_getblocks(Node *node, const Message *m)
+{
+    GetblocksLimit *g = g_hash_table_lookup(node->getblocks, m->addr_from);
+    if (g != NULL) {
+        if (g->waiting)
+            node_log("dropped getblocks from %s: one answer per %d s, and one already waits",
+                     m->addr_from, NODE_GETBLOCKS_INTERVAL_S);
+        g->waiting = TRUE;
+        return;
+    }
+    g = g_new0(GetblocksLimit, 1);
+    g->node = node;
+    g->sender = g_strdup(m->addr_from);
+    g_hash_table_insert(node->getblocks, g->sender, g);
+    g->timer = g_timeout_add_seconds(NODE_GETBLOCKS_INTERVAL_S, on_getblocks_interval, g);
+    answer_getblocks(node, m->addr_from);
+}
+/* @end handle-getblocks */
+
+static gboolean on_getdata_timeout(gpointer user_data);
+
+/* @excerpt request-next-block */
+/* Asks the sync peer for the oldest block still missing, if any, and starts its clock. When the
+ * download is done and more may follow (a full window, or an inv we could not take then), a
+ * version tells the peer our new height: the handshake then brings the next round. */
 static void request_next_block(Node *node)
 {
+    g_clear_handle_id(&node->getdata_timer, g_source_remove);
+    while (node->in_transit->len > 0 &&
+           blockchain_has_block(node->bc, node->in_transit->data, NULL))
+        g_byte_array_remove_range(node->in_transit, 0, BC_HASH_LEN);
     if (node->in_transit->len == 0) {
+        g_autofree gchar *next = node->round_full ? g_strdup(node->sync_peer)
+                                                  : g_steal_pointer(&node->behind_peer);
         g_clear_pointer(&node->sync_peer, g_free);
+        g_clear_pointer(&node->behind_peer, g_free);
+        node->round_full = FALSE;
+        if (next != NULL)
+            send_version(node, next);
         return;
     }
     send_getdata(node, node->sync_peer, MESSAGE_KIND_BLOCK, node->in_transit->data);
+    node->getdata_timer =
+        g_timeout_add_seconds(NODE_GETDATA_TIMEOUT_S, on_getdata_timeout, node);
+}
+
+/* The sync peer did not send the block in time: it is dropped, and the list is asked for
+ * again, from the central node, or from the peer that told of a longer chain when the central
+ * node was the one that stalled. */
+static gboolean on_getdata_timeout(gpointer user_data)
+{
+    Node *node = user_data;
+    node->getdata_timer = 0;
+    const gchar *next = node->central;
+    if (g_str_equal(node->sync_peer, node->central) && node->best_peer != NULL)
+        next = node->best_peer;
+    g_autofree gchar *next_copy = g_str_equal(next, node->address) ? NULL : g_strdup(next);
+    node_log("dropped sync peer %s: no block within %d s of a getdata%s%s", node->sync_peer,
+             NODE_GETDATA_TIMEOUT_S, next_copy != NULL ? "; asking " : "",
+             next_copy != NULL ? next_copy : "");
+    g_byte_array_set_size(node->in_transit, 0);
+    g_clear_pointer(&node->sync_peer, g_free);
+    node->round_full = FALSE;
+    if (next_copy != NULL)
+        send_getblocks(node, next_copy);
+    return G_SOURCE_REMOVE;
+}
+/* @end request-next-block */
+
+/* Block hashes as keys of a GHashTable (the key points at BC_HASH_LEN bytes). */
+static guint hash_key(gconstpointer key)
+{
+    guint h;
+    memcpy(&h, key, sizeof h);
+    return h;
+}
+
+static gboolean hash_key_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, BC_HASH_LEN) == 0;
 }
 
 /* @excerpt handle-inv */
@@ -131,17 +327,41 @@ static void handle_inv(Node *node, const Message *m)
         }
         return;
     }
-    /* Download what we lack one block at a time, oldest first, so every block arrives after
-     * its parent (the original fetched the newest first and stored blocks without parents). */
-    g_byte_array_set_size(node->in_transit, 0);
+    /* Only blocks we lack count: an inv of blocks we have changes nothing. */
+    g_autoptr(GByteArray) missing = g_byte_array_new();
     for (gsize i = 0; i < m->inv.n_items; i++) {
         const guint8 *hash = m->inv.items + i * BC_HASH_LEN;
         if (!blockchain_has_block(node->bc, hash, NULL)) /* unreadable: ask for it again */
-            g_byte_array_append(node->in_transit, hash, BC_HASH_LEN);
+            g_byte_array_append(missing, hash, BC_HASH_LEN);
     }
-    g_free(node->sync_peer);
-    node->sync_peer = g_strdup(m->addr_from);
-    request_next_block(node);
+    if (missing->len == 0)
+        return;
+    /* One download at a time, from one peer: another peer's inv cannot take it over. It is
+     * remembered, and that peer is asked when the download is done. */
+    if (node->sync_peer != NULL && !g_str_equal(node->sync_peer, m->addr_from)) {
+        g_free(node->behind_peer);
+        node->behind_peer = g_strdup(m->addr_from);
+        return;
+    }
+    /* Download what we lack one block at a time, oldest first, so every block arrives after
+     * its parent (the original fetched the newest first and stored blocks without parents).
+     * The sync peer's new hashes join the list, which stays within one inv's size. */
+    gboolean idle = node->sync_peer == NULL;
+    g_autoptr(GHashTable) listed = g_hash_table_new(hash_key, hash_key_equal);
+    for (guint j = 0; j < node->in_transit->len; j += BC_HASH_LEN)
+        g_hash_table_add(listed, node->in_transit->data + j);
+    for (guint i = 0; i < missing->len; i += BC_HASH_LEN) {
+        if (node->in_transit->len >= (guint)MESSAGE_MAX_INV_ITEMS * BC_HASH_LEN)
+            break;
+        if (g_hash_table_add(listed, missing->data + i))
+            g_byte_array_append(node->in_transit, missing->data + i, BC_HASH_LEN);
+    }
+    if (m->inv.n_items == inv_window())
+        node->round_full = TRUE;
+    if (idle) {
+        node->sync_peer = g_strdup(m->addr_from);
+        request_next_block(node);
+    }
 }
 /* @end handle-inv */
 
@@ -216,25 +436,22 @@ static void handle_block(Node *node, const Message *m)
          * the whole list. (Not for any other block: a peer with another genesis would send its
          * list again and again.) */
         if (block != NULL && g_error_matches(error, BC_ERROR, BC_ERROR_NOT_FOUND) &&
-            block->height > node->bc->height + 1) {
-            g_autoptr(GBytes) getblocks = message_encode_getblocks(node->address);
-            send_to(node, m->addr_from, getblocks);
-        }
+            block->height > node->bc->height + 1)
+            send_getblocks(node, m->addr_from);
         return;
     }
     if (!blockchain_add_block(node->bc, block, &error)) {
         node_log("cannot store block: %s", error->message);
         return;
     }
-    g_autofree gchar *hash = short_hash(block->hash);
+    g_autofree gchar *hash = bc_hex_encode(block->hash, BC_HASH_LEN); /* in full: printchain's */
     node_log("added block %s at height %d", hash, block->height);
     forget_mined(node, block);
     announce(node, MESSAGE_KIND_BLOCK, block->hash, m->addr_from);
-    if (node->in_transit->len >= BC_HASH_LEN &&
-        memcmp(node->in_transit->data, block->hash, BC_HASH_LEN) == 0) {
-        g_byte_array_remove_range(node->in_transit, 0, BC_HASH_LEN);
+    /* The block we wait for, from the sync peer or by another path: on to the next one. */
+    if (node->sync_peer != NULL && node->in_transit->len > 0 &&
+        blockchain_has_block(node->bc, node->in_transit->data, NULL))
         request_next_block(node);
-    }
 }
 /* @end handle-block */
 
@@ -254,7 +471,7 @@ static void handle_tx(Node *node, const Message *m)
         node_log("dropped transaction from %s: %s", m->addr_from, error->message);
         return;
     }
-    g_autofree gchar *id = short_hash(tx->id);
+    g_autofree gchar *id = bc_hex_encode(tx->id, BC_HASH_LEN); /* in full: scripts read it */
     node_log("accepted transaction %s (%u in the mempool)", id, mempool_count(node->mempool));
     /* The central node passes new transactions on; a miner mines them. */
     if (g_str_equal(node->address, node->central))
@@ -272,6 +489,11 @@ static gboolean collect_tx(const guint8 txid[BC_HASH_LEN], GBytes *raw, gpointer
         g_ptr_array_add(user_data, tx);
     return TRUE;
 }
+
+/* A block's bytes beyond its transactions: the header fields and the offsets GVariant adds,
+ * at most 8 bytes per variable-sized item. */
+#define NODE_BLOCK_FRAMING 256
+#define NODE_TX_FRAMING 8
 
 /* @excerpt mine-pending */
 static void mine_pending(Node *node)
@@ -302,12 +524,27 @@ static void mine_pending(Node *node)
         }
         if (txs->len < 1 + NODE_MINING_THRESHOLD)
             return;
+        /* Only what fits in one block goes in, oldest first: chosen before the proof of work,
+         * so the work is never found too large after it. The rest waits for the next block. */
+        gsize size = NODE_BLOCK_FRAMING;
+        for (guint i = 0; i < txs->len; i++) {
+            g_autoptr(GBytes) raw = transaction_serialize(g_ptr_array_index(txs, i));
+            gsize tx_size = g_bytes_get_size(raw) + NODE_TX_FRAMING;
+            if (i > 0 && size + tx_size > BLOCK_MAX_SIZE)
+                g_ptr_array_remove_index(txs, i--);
+            else
+                size += tx_size;
+        }
+        if (txs->len < 2)
+            return;
+        /* Mining runs on the event loop: at the article's difficulty (BC_TARGET_BITS 16 here)
+         * that takes milliseconds, during which no message is read. */
         g_autoptr(Block) block = blockchain_mine_block(node->bc, txs, &error);
         if (block == NULL) {
             node_log("cannot mine: %s", error->message);
             return;
         }
-        g_autofree gchar *hash = short_hash(block->hash);
+        g_autofree gchar *hash = bc_hex_encode(block->hash, BC_HASH_LEN);
         node_log("mined block %s at height %d with %u transactions", hash, block->height, txs->len);
         forget_mined(node, block);
         announce(node, MESSAGE_KIND_BLOCK, block->hash, NULL);
@@ -376,12 +613,14 @@ gboolean node_run(Blockchain *bc, const gchar *address, guint16 port, const gcha
         .address = g_strdup(address),
         .central = g_strdup(central),
         .miner_address = g_strdup(miner_address),
-        .known = g_ptr_array_new_with_free_func(g_free),
+        .known = g_ptr_array_new_with_free_func((GDestroyNotify)known_node_free),
+        .getblocks = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                           (GDestroyNotify)getblocks_limit_free),
         .in_transit = g_byte_array_new(),
         .mempool = mempool_new(),
         .loop = g_main_loop_new(NULL, FALSE),
     };
-    node.server = server_new(port, on_message, &node, error);
+    node.server = server_new(port, on_message, on_sent, &node, error);
     gboolean ok = node.server != NULL;
     if (ok) {
         guint sigint = g_unix_signal_add(SIGINT, on_signal, &node);
@@ -397,12 +636,16 @@ gboolean node_run(Blockchain *bc, const gchar *address, guint16 port, const gcha
         g_source_remove(sigint);
         g_source_remove(sigterm);
         server_free(node.server);
+        g_clear_handle_id(&node.getdata_timer, g_source_remove);
     }
     g_main_loop_unref(node.loop);
     mempool_free(node.mempool);
     g_byte_array_unref(node.in_transit);
     g_ptr_array_unref(node.known);
+    g_hash_table_unref(node.getblocks);
     g_free(node.sync_peer);
+    g_free(node.behind_peer);
+    g_free(node.best_peer);
     g_free(node.miner_address);
     g_free(node.central);
     g_free(node.address);

@@ -1,45 +1,89 @@
-/* server.c: listening, reading bounded messages, and sending, on GIO's main loop. */
+/* server.c: listening, reading bounded messages, and sending, on GIO's main loop.
+ *
+ * Everything a peer can make us hold is bounded here: SERVER_MAX_CONNECTIONS connections read
+ * at once (a new one evicts the oldest), each for at most SERVER_READ_TIMEOUT_S and with a byte
+ * at least every SERVER_IDLE_TIMEOUT_MS; SERVER_MAX_SENDS connections out at once, each given up
+ * after SERVER_SEND_TIMEOUT_S, and SERVER_MAX_QUEUED_SENDS messages waiting for one. */
 #include "server.h"
 
 #include <gio/gio.h>
+#include <string.h>
 
 #include "bc_error.h"
 #include "log.h"
 #include "message.h"
 
-/* More simultaneous connections than this are closed at once: a flood cannot exhaust us. */
-#define SERVER_MAX_CONNECTIONS 64
 #define READ_CHUNK 65536
+/* When accept() fails (no file descriptor left, most often), it is tried again this much later
+ * instead of at once: GSocketService retries in a tight loop and logs each failure. */
+#define SERVER_ACCEPT_RETRY_MS 100
 
 struct Server {
-    GSocketService *service;
+    GSocketListener *listener;
+    GCancellable *accept_cancellable;
+    gboolean accepting;     /* an accept is under way */
+    gboolean accept_failed; /* the last accept failed: said once, until one succeeds */
+    guint accept_retry_id;
     GSocketClient *client;
     ServerMessageFunc func;
+    ServerSentFunc sent;
     gpointer user_data;
-    GList *readers; /* connections being read */
-    GList *senders; /* messages being sent */
+    GQueue readers;  /* connections being read, oldest first */
+    GQueue sending;  /* messages being sent (at most SERVER_MAX_SENDS) */
+    GQueue queued;   /* messages waiting for a free send (at most SERVER_MAX_QUEUED_SENDS) */
+    guint n_dropped; /* messages dropped since the queue was last empty */
+    guint n_expired; /* ... and messages that waited longer than a send may take */
+    guint n_alive;   /* readers and senders whose callbacks have not finished yet */
+    gboolean stopping;
 };
+
+/* Where to connect for ADDRESS. A node's "localhost:PORT" is 127.0.0.1:PORT, where every node
+ * listens: no resolver is asked, and no connection to ::1 is tried (and refused) first. */
+static GSocketConnectable *connectable_for(const gchar *address, GError **error)
+{
+    guint64 port = 0;
+    if (g_str_has_prefix(address, "localhost:") &&
+        g_ascii_string_to_unsigned(address + strlen("localhost:"), 10, 1, 65535, &port, NULL))
+        return G_SOCKET_CONNECTABLE(g_inet_socket_address_new_from_string("127.0.0.1", (guint)port));
+    return g_network_address_parse(address, 0, error);
+}
 
 /* @excerpt server-read */
 typedef struct {
     Server *server;
+    GList *link; /* in server->readers; NULL once evicted */
     GSocketConnection *connection;
     GByteArray *data;
     GCancellable *cancellable;
-    guint timeout_id;
-    gboolean timed_out;
+    guint timeout_id, idle_id;
+    gchar *why; /* when we cut the connection off: the reason, logged */
 } Reader;
 
 static void reader_finish(Reader *r)
 {
-    r->server->readers = g_list_remove(r->server->readers, r);
+    if (r->link != NULL)
+        g_queue_delete_link(&r->server->readers, r->link);
     if (r->timeout_id != 0)
         g_source_remove(r->timeout_id);
+    if (r->idle_id != 0)
+        g_source_remove(r->idle_id);
     g_io_stream_close(G_IO_STREAM(r->connection), NULL, NULL);
     g_object_unref(r->connection);
     g_object_unref(r->cancellable);
     g_byte_array_unref(r->data);
+    r->server->n_alive--;
+    g_free(r->why);
     g_free(r);
+}
+
+/* Cuts R off; its pending read then ends with G_IO_ERROR_CANCELLED and logs WHY. */
+static void reader_cut(Reader *r, gchar *why)
+{
+    if (r->why == NULL)
+        r->why = why;
+    else
+        g_free(why);
+    g_cancellable_cancel(r->cancellable);
 }
 
 static void read_more(Reader *r);
@@ -51,8 +95,8 @@ static void on_read(GObject *source, GAsyncResult *result, gpointer user_data)
     g_autoptr(GBytes) chunk =
         g_input_stream_read_bytes_finish(G_INPUT_STREAM(source), result, &error);
     if (chunk == NULL) {
-        if (r->timed_out)
-            node_log("dropped connection: no whole message within %d s", SERVER_READ_TIMEOUT_S);
+        if (r->why != NULL)
+            node_log("dropped connection: %s", r->why);
         else if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             node_log("dropped connection: %s", error->message);
         reader_finish(r);
@@ -77,8 +121,21 @@ static void on_read(GObject *source, GAsyncResult *result, gpointer user_data)
     read_more(r);
 }
 
+/* A peer that sends nothing for SERVER_IDLE_TIMEOUT_MS is cut off. */
+static gboolean on_idle_timeout(gpointer user_data)
+{
+    Reader *r = user_data;
+    r->idle_id = 0;
+    reader_cut(r, g_strdup_printf("no data for %d ms", SERVER_IDLE_TIMEOUT_MS));
+    return G_SOURCE_REMOVE;
+}
+
 static void read_more(Reader *r)
 {
+    /* Every chunk restarts the idle clock: the message must keep moving. */
+    if (r->idle_id != 0)
+        g_source_remove(r->idle_id);
+    r->idle_id = g_timeout_add(SERVER_IDLE_TIMEOUT_MS, on_idle_timeout, r);
     GInputStream *in = g_io_stream_get_input_stream(G_IO_STREAM(r->connection));
     g_input_stream_read_bytes_async(in, READ_CHUNK, G_PRIORITY_DEFAULT, r->cancellable, on_read, r);
 }
@@ -88,20 +145,20 @@ static gboolean on_timeout(gpointer user_data)
 {
     Reader *r = user_data;
     r->timeout_id = 0;
-    r->timed_out = TRUE;
-    g_cancellable_cancel(r->cancellable);
+    reader_cut(r, g_strdup_printf("no whole message within %d s", SERVER_READ_TIMEOUT_S));
     return G_SOURCE_REMOVE;
 }
 
-static gboolean on_incoming(GSocketService *service, GSocketConnection *connection, GObject *source,
-                            gpointer user_data)
+static void on_incoming(Server *server, GSocketConnection *connection)
 {
-    (void)service, (void)source;
-    Server *server = user_data;
-    if (g_list_length(server->readers) >= SERVER_MAX_CONNECTIONS) {
-        node_log("dropped connection: %d connections are open already", SERVER_MAX_CONNECTIONS);
-        g_io_stream_close(G_IO_STREAM(connection), NULL, NULL);
-        return TRUE;
+    /* At the cap the oldest unfinished read makes room: slow peers cannot lock new ones out,
+     * and an honest message, read in milliseconds, is never the oldest for long. */
+    if (server->readers.length >= SERVER_MAX_CONNECTIONS) {
+        Reader *oldest = g_queue_peek_head(&server->readers);
+        g_queue_delete_link(&server->readers, oldest->link);
+        oldest->link = NULL;
+        reader_cut(oldest, g_strdup_printf("the oldest of %d unfinished reads, evicted for a new one",
+                                           SERVER_MAX_CONNECTIONS));
     }
     Reader *r = g_new0(Reader, 1);
     r->server = server;
@@ -109,21 +166,67 @@ static gboolean on_incoming(GSocketService *service, GSocketConnection *connecti
     r->data = g_byte_array_new();
     r->cancellable = g_cancellable_new();
     r->timeout_id = g_timeout_add_seconds(SERVER_READ_TIMEOUT_S, on_timeout, r);
-    server->readers = g_list_prepend(server->readers, r);
+    g_queue_push_tail(&server->readers, r);
+    r->link = server->readers.tail;
+    server->n_alive++;
     read_more(r);
-    return TRUE;
 }
 /* @end server-read */
 
-Server *server_new(guint16 port, ServerMessageFunc func, gpointer user_data, GError **error)
+/* @excerpt server-accept */
+static void accept_next(Server *server);
+
+static gboolean on_accept_retry(gpointer user_data)
 {
-    g_autoptr(GSocketService) service = g_socket_service_new();
+    Server *server = user_data;
+    server->accept_retry_id = 0;
+    accept_next(server);
+    return G_SOURCE_REMOVE;
+}
+
+static void on_accepted(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    Server *server = user_data;
+    server->accepting = FALSE;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSocketConnection) connection =
+        g_socket_listener_accept_finish(G_SOCKET_LISTENER(source), result, NULL, &error);
+    if (server->stopping)
+        return;
+    if (connection == NULL) {
+        /* Most often no file descriptor is left: waiting lets timeouts free some. */
+        if (!server->accept_failed)
+            node_log("cannot accept connections: %s; trying again every %d ms", error->message,
+                     SERVER_ACCEPT_RETRY_MS);
+        server->accept_failed = TRUE;
+        server->accept_retry_id = g_timeout_add(SERVER_ACCEPT_RETRY_MS, on_accept_retry, server);
+        return;
+    }
+    if (server->accept_failed)
+        node_log("accepting connections again");
+    server->accept_failed = FALSE;
+    on_incoming(server, connection);
+    accept_next(server);
+}
+
+static void accept_next(Server *server)
+{
+    server->accepting = TRUE;
+    g_socket_listener_accept_async(server->listener, server->accept_cancellable, on_accepted,
+                                   server);
+}
+/* @end server-accept */
+
+Server *server_new(guint16 port, ServerMessageFunc func, ServerSentFunc sent, gpointer user_data,
+                   GError **error)
+{
+    g_autoptr(GSocketListener) listener = g_socket_listener_new();
     g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string("127.0.0.1", port);
     g_autoptr(GError) local = NULL;
     /* Room for a burst of connections before the kernel makes newcomers wait (set before the
      * socket is added, or it has no effect). */
-    g_socket_listener_set_backlog(G_SOCKET_LISTENER(service), SERVER_MAX_CONNECTIONS);
-    if (!g_socket_listener_add_address(G_SOCKET_LISTENER(service), address, G_SOCKET_TYPE_STREAM,
+    g_socket_listener_set_backlog(listener, SERVER_MAX_CONNECTIONS);
+    if (!g_socket_listener_add_address(listener, address, G_SOCKET_TYPE_STREAM,
                                        G_SOCKET_PROTOCOL_TCP, NULL, NULL, &local)) {
         if (g_error_matches(local, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
             g_set_error(error, BC_ERROR, BC_ERROR_IO,
@@ -135,13 +238,16 @@ Server *server_new(guint16 port, ServerMessageFunc func, gpointer user_data, GEr
     }
 
     Server *server = g_new0(Server, 1);
-    server->service = g_steal_pointer(&service);
+    server->listener = g_steal_pointer(&listener);
+    server->accept_cancellable = g_cancellable_new();
+    /* No timeout of the client's own: each send has its own clock and cancellable. */
     server->client = g_socket_client_new();
-    g_socket_client_set_timeout(server->client, SERVER_SEND_TIMEOUT_S);
+    /* Nodes talk to 127.0.0.1 directly: no proxy settings to look up for each connection. */
+    g_socket_client_set_enable_proxy(server->client, FALSE);
     server->func = func;
+    server->sent = sent;
     server->user_data = user_data;
-    g_signal_connect(server->service, "incoming", G_CALLBACK(on_incoming), server);
-    g_socket_service_start(server->service);
+    accept_next(server);
     return server;
 }
 
@@ -152,21 +258,84 @@ typedef struct {
     GBytes *message;
     GSocketConnection *connection;
     GCancellable *cancellable;
+    guint timeout_id;
+    gboolean timed_out;
+    gint64 queued_at; /* when server_send was called */
 } Sender;
 
-static void sender_finish(Sender *s, const GError *error)
+static void sender_free(Sender *s)
 {
-    if (error != NULL && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        node_log("cannot reach %s: %s", s->address, error->message);
-    s->server->senders = g_list_remove(s->server->senders, s);
     if (s->connection != NULL) {
         g_io_stream_close(G_IO_STREAM(s->connection), NULL, NULL);
         g_object_unref(s->connection);
     }
-    g_object_unref(s->cancellable);
+    g_clear_object(&s->cancellable);
     g_bytes_unref(s->message);
     g_free(s->address);
     g_free(s);
+}
+
+static void sender_start(Sender *s);
+
+/* Starts queued messages while there is room. One that waited longer than a whole send may
+ * take has timed out already: it is given up (a failure to reach its peer), so that the queue
+ * drains within SERVER_SEND_TIMEOUT_S of its peer going silent, not one batch per timeout. */
+static void start_queued(Server *server)
+{
+    gint64 now = g_get_monotonic_time();
+    while (!server->stopping && server->sending.length < SERVER_MAX_SENDS &&
+           server->queued.length > 0) {
+        Sender *s = g_queue_pop_head(&server->queued);
+        if (now - s->queued_at < SERVER_SEND_TIMEOUT_S * G_USEC_PER_SEC) {
+            sender_start(s);
+            continue;
+        }
+        server->n_expired++;
+        if (server->sent != NULL)
+            server->sent(s->address, FALSE, server->user_data);
+        sender_free(s);
+    }
+    if (server->queued.length == 0 && server->n_dropped + server->n_expired > 0) {
+        node_log("send queue drained: %u messages were dropped, %u waited too long",
+                 server->n_dropped, server->n_expired);
+        server->n_dropped = server->n_expired = 0;
+    }
+}
+
+/* Gives up the queued messages to ADDRESS, which has just let a send time out: each would
+ * wait for its turn only to time out too. */
+static void expire_queued_to(Server *server, const gchar *address)
+{
+    for (GList *l = server->queued.head, *next; l != NULL; l = next) {
+        next = l->next;
+        Sender *s = l->data;
+        if (!g_str_equal(s->address, address))
+            continue;
+        g_queue_delete_link(&server->queued, l);
+        server->n_expired++;
+        if (server->sent != NULL)
+            server->sent(s->address, FALSE, server->user_data);
+        sender_free(s);
+    }
+}
+
+static void sender_finish(Sender *s, const GError *error)
+{
+    Server *server = s->server;
+    if (s->timeout_id != 0)
+        g_source_remove(s->timeout_id);
+    if (s->timed_out && !server->stopping)
+        expire_queued_to(server, s->address);
+    if (s->timed_out)
+        node_log("cannot reach %s: no answer within %d s", s->address, SERVER_SEND_TIMEOUT_S);
+    else if (error != NULL && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        node_log("cannot reach %s: %s", s->address, error->message);
+    g_queue_remove(&server->sending, s);
+    server->n_alive--;
+    if (server->sent != NULL && !server->stopping)
+        server->sent(s->address, error == NULL, server->user_data);
+    sender_free(s);
+    start_queued(server);
 }
 
 static void on_written(GObject *source, GAsyncResult *result, gpointer user_data)
@@ -180,7 +349,7 @@ static void on_connected(GObject *source, GAsyncResult *result, gpointer user_da
 {
     Sender *s = user_data;
     g_autoptr(GError) error = NULL;
-    s->connection = g_socket_client_connect_to_host_finish(G_SOCKET_CLIENT(source), result, &error);
+    s->connection = g_socket_client_connect_finish(G_SOCKET_CLIENT(source), result, &error);
     if (s->connection == NULL) {
         sender_finish(s, error);
         return;
@@ -192,16 +361,52 @@ static void on_connected(GObject *source, GAsyncResult *result, gpointer user_da
                                     s);
 }
 
+/* Connecting and writing together get SERVER_SEND_TIMEOUT_S: then the send is cancelled. */
+static gboolean on_send_timeout(gpointer user_data)
+{
+    Sender *s = user_data;
+    s->timeout_id = 0;
+    s->timed_out = TRUE;
+    g_cancellable_cancel(s->cancellable);
+    return G_SOURCE_REMOVE;
+}
+
+static void sender_start(Sender *s)
+{
+    Server *server = s->server;
+    s->cancellable = g_cancellable_new();
+    g_queue_push_tail(&server->sending, s);
+    server->n_alive++;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSocketConnectable) target = connectable_for(s->address, &error);
+    if (target == NULL) {
+        sender_finish(s, error);
+        return;
+    }
+    s->timeout_id = g_timeout_add_seconds(SERVER_SEND_TIMEOUT_S, on_send_timeout, s);
+    g_socket_client_connect_async(server->client, target, s->cancellable, on_connected, s);
+}
+
 void server_send(Server *server, const gchar *address, GBytes *message)
 {
+    if (server->sending.length >= SERVER_MAX_SENDS &&
+        server->queued.length >= SERVER_MAX_QUEUED_SENDS) {
+        /* Said once, then counted until the queue is empty again. */
+        if (server->n_dropped++ == 0)
+            node_log("dropped a message to %s: %d sends under way and %d waiting (more are "
+                     "dropped until the queue drains)",
+                     address, SERVER_MAX_SENDS, SERVER_MAX_QUEUED_SENDS);
+        return;
+    }
     Sender *s = g_new0(Sender, 1);
     s->server = server;
     s->address = g_strdup(address);
     s->message = g_bytes_ref(message);
-    s->cancellable = g_cancellable_new();
-    server->senders = g_list_prepend(server->senders, s);
-    g_socket_client_connect_to_host_async(server->client, address, 0, s->cancellable, on_connected,
-                                          s);
+    s->queued_at = g_get_monotonic_time();
+    if (server->sending.length >= SERVER_MAX_SENDS)
+        g_queue_push_tail(&server->queued, s);
+    else
+        sender_start(s);
 }
 /* @end server-send */
 
@@ -209,9 +414,11 @@ gboolean server_send_sync(const gchar *address, GBytes *message, GError **error)
 {
     g_autoptr(GSocketClient) client = g_socket_client_new();
     g_socket_client_set_timeout(client, SERVER_SEND_TIMEOUT_S);
+    g_socket_client_set_enable_proxy(client, FALSE);
     g_autoptr(GError) local = NULL;
+    g_autoptr(GSocketConnectable) target = connectable_for(address, &local);
     g_autoptr(GSocketConnection) connection =
-        g_socket_client_connect_to_host(client, address, 0, NULL, &local);
+        target != NULL ? g_socket_client_connect(client, target, NULL, &local) : NULL;
     gsize len = 0;
     const guint8 *data = g_bytes_get_data(message, &len);
     if (connection == NULL ||
@@ -229,16 +436,21 @@ void server_free(Server *server)
 {
     if (server == NULL)
         return;
-    g_socket_service_stop(server->service);
-    g_socket_listener_close(G_SOCKET_LISTENER(server->service));
+    server->stopping = TRUE;
+    if (server->accept_retry_id != 0)
+        g_source_remove(server->accept_retry_id);
+    g_cancellable_cancel(server->accept_cancellable);
     /* Cancel what is still under way and let the callbacks run, so nothing is left behind. */
-    for (GList *l = server->readers; l != NULL; l = l->next)
+    for (GList *l = server->readers.head; l != NULL; l = l->next)
         g_cancellable_cancel(((Reader *)l->data)->cancellable);
-    for (GList *l = server->senders; l != NULL; l = l->next)
+    for (GList *l = server->sending.head; l != NULL; l = l->next)
         g_cancellable_cancel(((Sender *)l->data)->cancellable);
-    while (server->readers != NULL || server->senders != NULL)
+    g_queue_clear_full(&server->queued, (GDestroyNotify)sender_free);
+    while (server->n_alive > 0 || server->accepting)
         g_main_context_iteration(NULL, TRUE);
-    g_object_unref(server->service);
+    g_socket_listener_close(server->listener);
+    g_object_unref(server->listener);
+    g_object_unref(server->accept_cancellable);
     g_object_unref(server->client);
     g_free(server);
 }

@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "bc_test.h"
 
@@ -75,11 +76,22 @@ G_GNUC_UNUSED static BcRun run_cliv(const gchar *dir, guint16 port, guint16 cent
 #define run_cli(dir, port, central_port, ...)                                                      \
     run_cliv((dir), (port), (central_port), (const gchar *const[]){__VA_ARGS__, NULL})
 
-/* Starts "blockchain startnode [-miner MINER_ADDR]" as node PORT in DIR, in the background.
- * Its output goes to DIR/node-PORT.N.log, a new file for each start, so a restarted node's
- * log holds only that run. Does not wait: see wait_log. */
-G_GNUC_UNUSED static Node *start_node(const gchar *dir, guint16 port, guint16 central_port,
-                                      const gchar *miner_addr)
+/* In the child, before exec: at most *USER_DATA file descriptors (0: no change). */
+static void limit_files(gpointer user_data)
+{
+    rlim_t n = *(const rlim_t *)user_data;
+    if (n != 0) {
+        struct rlimit limit = {n, n};
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+/* Starts "blockchain startnode [-miner MINER_ADDR]" as node PORT in DIR, in the background,
+ * allowed NOFILE open files (0: as many as we are). Its output goes to DIR/node-PORT.N.log, a
+ * new file for each start, so a restarted node's log holds only that run. Does not wait: see
+ * wait_log. */
+static Node *start_node_limited(const gchar *dir, guint16 port, guint16 central_port,
+                                const gchar *miner_addr, rlim_t nofile)
 {
     Node *node = g_new0(Node, 1);
     node->port = port;
@@ -99,6 +111,9 @@ G_GNUC_UNUSED static Node *start_node(const gchar *dir, guint16 port, guint16 ce
         g_auto(GStrv) kv = g_strsplit(env[i], "=", 2);
         g_subprocess_launcher_setenv(launcher, kv[0], kv[1], TRUE);
     }
+    static rlim_t limit; /* read by the child right after fork: one start at a time */
+    limit = nofile;
+    g_subprocess_launcher_set_child_setup(launcher, limit_files, &limit, NULL);
     const gchar *argv[] = {bc_test_binary, "startnode", "-miner", miner_addr, NULL};
     if (miner_addr == NULL)
         argv[2] = NULL;
@@ -106,6 +121,13 @@ G_GNUC_UNUSED static Node *start_node(const gchar *dir, guint16 port, guint16 ce
     node->proc = g_subprocess_launcher_spawnv(launcher, argv, &error);
     g_assert_no_error(error);
     return node;
+}
+
+/* The same with no limit of its own. */
+G_GNUC_UNUSED static Node *start_node(const gchar *dir, guint16 port, guint16 central_port,
+                                      const gchar *miner_addr)
+{
+    return start_node_limited(dir, port, central_port, miner_addr, 0);
 }
 
 /* Whether the node's process has ended (and been reaped). */

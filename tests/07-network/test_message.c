@@ -296,7 +296,10 @@ static void test_bad_command(void)
     g_autoptr(GBytes) control = g_bytes_new_static("getb\x01locks\0\0\0", 12);
     assert_fails(control, BC_ERROR_CORRUPT, "not printable ASCII");
     g_autoptr(GBytes) space = g_bytes_new_static("tx \0\0\0\0\0\0\0\0\0", 12);
-    assert_fails(space, BC_ERROR_CORRUPT, "not printable ASCII");
+    assert_fails(space, BC_ERROR_CORRUPT, "unknown message command \"tx \"");
+    /* A space is printable: the docs' "hello, node!" is named, not called unprintable. */
+    g_autoptr(GBytes) hello = g_bytes_new_static("hello, node!", 12);
+    assert_fails(hello, BC_ERROR_CORRUPT, "unknown message command \"hello, node!\"");
     g_autoptr(GBytes) high = g_bytes_new_static("tx\xff\0\0\0\0\0\0\0\0\0", 12);
     assert_fails(high, BC_ERROR_CORRUPT, "not printable ASCII");
     /* Something hidden after the name's NUL. */

@@ -3,6 +3,8 @@
 #include "bc_error.h"
 #include "bc_test.h"
 
+#include <glib/gstdio.h>
+
 typedef struct {
     const gchar *from;
     gint64 amount;
@@ -76,11 +78,33 @@ static void test_errors(void)
     g_clear_error(&error);
 }
 
+/* An option that takes a value but names none is shown as VALUE (it was a NULL dereference). */
+static void test_help_without_arg_name(void)
+{
+    const gchar *value = NULL;
+    const BcOption options[] = {
+        {"to", BC_OPT_STRING, &value, NULL, "receiver", TRUE, 0, 0},
+        {0},
+    };
+    g_autofree gchar *path = g_build_filename(g_get_tmp_dir(), "bc-help-XXXXXX", NULL);
+    gint fd = g_mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    FILE *out = fdopen(fd, "w+");
+    bc_args_print_help(out, "blockchain", "send", "Sends coins.", options);
+    fclose(out);
+    g_autofree gchar *text = NULL;
+    CU_ASSERT_TRUE(g_file_get_contents(path, &text, NULL, NULL));
+    g_unlink(path);
+    BC_ASSERT_CONTAINS(text, "usage: blockchain send -to VALUE");
+    BC_ASSERT_CONTAINS(text, "-to VALUE");
+}
+
 void test_args_register(void)
 {
     static const BcTest tests[] = {
         {"both option styles", test_both_styles},
         {"bad command lines", test_errors},
+        {"help for an option without an argument name", test_help_without_arg_name},
         {NULL, NULL},
     };
     bc_test_add_suite("common/args", NULL, NULL, tests);

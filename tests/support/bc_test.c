@@ -1,6 +1,8 @@
 /* bc_test.c: temporary directories, running the real binary, suite registration. */
 #include "bc_test.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -13,6 +15,10 @@ extern const char *const bc_test_binary;
 void bc_test_add_suite(const gchar *name, CU_SetUpFunc setup, CU_TearDownFunc teardown,
                        const BcTest *tests)
 {
+    /* BC_TEST_SUITE=07/load runs only the suites whose name contains it. */
+    const gchar *only = g_getenv("BC_TEST_SUITE");
+    if (only != NULL && strstr(name, only) == NULL)
+        return;
     CU_pSuite suite = CU_add_suite_with_setup_and_teardown(name, NULL, NULL, setup, teardown);
     g_assert(suite != NULL);
     for (const BcTest *t = tests; t->name != NULL; t++)
