@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "node_harness.h"
+#include "picture_check.h"
 
 static gchar *dir;
 static guint16 central_port, wallet_port, miner_port;
@@ -210,6 +211,21 @@ static void check_message_log(guint16 c, guint16 w, guint16 m, const gchar *cons
                w, c);
 }
 
+/* The picture 'make demo' draws, drawn from this run's logs: one arrow per logged message. */
+static void check_picture(guint16 c, guint16 w, guint16 m)
+{
+    g_autofree gchar *out = g_build_filename(dir, "picture", NULL);
+    g_autofree gchar *balances = g_build_filename(dir, "balances.tsv", NULL);
+    g_assert(g_file_set_contents(balances, "name\tgot\nWALLET_1\t9\n", -1, NULL));
+    g_autofree gchar *lanes = g_strdup_printf("%u=wallet node;%u=central node;%u=miner", w, c, m);
+    g_autofree gchar *central_log = log_path(c, 1);
+    g_autofree gchar *wallet_log = log_path(w, 1);
+    g_autofree gchar *miner_log = log_path(m, 1);
+    g_autofree gchar *wallet_again_log = log_path(w, 2);
+    const gchar *logs[] = {central_log, wallet_log, miner_log, wallet_again_log, NULL};
+    picture_check(out, lanes, balances, logs);
+}
+
 static void test_article_scenario(void)
 {
     /* 1. Central node: a wallet, the blockchain, and a copy of its genesis block. */
@@ -282,6 +298,7 @@ static void test_article_scenario(void)
 
     const gchar *const wallets[4] = {wallet_1, wallet_2, wallet_3, wallet_4};
     check_message_log(central_port, wallet_port, miner_port, wallets);
+    check_picture(central_port, wallet_port, miner_port);
 }
 
 /* A second node on a port in use says so and exits 1; the first keeps running. */
