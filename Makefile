@@ -47,9 +47,16 @@ check: all
 	sh tools/summary.sh $(BUILD)/*/results || status=1; \
 	exit $$status
 
+# Each table a benchmark wrote ($(BUILD)/bench/NAME.tsv) is drawn beside it as NAME.svg and
+# NAME.png (tools/plot.sh) when gnuplot is installed.
 bench: all
 	@for ch in $(CHAPTERS); do $(SUB) CH=$$ch bench || exit 1; done
 	@for s in tests/bench/*.sh; do echo "== $$s"; sh $$s $(BUILD) || exit 1; done
+	@for t in $(BUILD)/bench/*.tsv; do \
+	    [ -f "$$t" ] || continue; \
+	    command -v gnuplot >/dev/null || { echo "bench: no gnuplot, no plots (sh mk/deps.sh images)"; break; }; \
+	    sh tools/plot.sh "$$t" || true; \
+	done
 
 demo: all
 	@bash demo/run.sh

@@ -12,6 +12,8 @@
 #   DEMO_KEEP=1       keep the temporary directory (node logs, databases) after a success;
 #                     after a failure it is always kept, so you can read the logs
 #   DEMO_TIMEOUT=20   seconds to wait for any one event before giving up
+#   DEMO_OUT=DIR      where the run's picture goes (scenario.svg, scenario.html, the logs):
+#                     build/demo by default
 #
 # Exits 0 when every balance at the end matches the article, non-zero otherwise.
 set -euo pipefail
@@ -307,6 +309,22 @@ for i in "${!NAMES[@]}"; do
     fi
     printf '%-9s %-36s %8s %5s  %s\n' "${NAMES[i]}" "${ADDRS[i]}" "${ARTICLE[i]}" "${GOT[i]}" "$mark"
 done
+
+# ---------------------------------------------------------------------------------------
+# The run drawn from the nodes' logs (demo/picture.sh), where it outlives the work directory.
+
+PICTURES=${DEMO_OUT:-$ROOT/${BUILD:-build}/demo}
+{
+    printf 'name\taddress\tarticle\tgot\n'
+    for i in "${!NAMES[@]}"; do
+        printf '%s\t%s\t%s\t%s\n' "${NAMES[i]}" "${ADDRS[i]}" "${ARTICLE[i]}" "${GOT[i]}"
+    done
+} > "$WORK/balances.tsv"
+bash "$ROOT/demo/picture.sh" "$PICTURES" "$WALLET=wallet node;$CENTRAL=central node;$MINER=miner" \
+    "$WORK/balances.tsv" "$WORK/$CENTRAL-central.log" "$WORK/$WALLET-wallet.log" \
+    "$WORK/$MINER-miner.log" "$WORK/$WALLET-wallet-again.log" || die "cannot draw the run"
+echo
+echo "The run, drawn from the nodes' logs: $PICTURES/scenario.html (and scenario.svg)"
 ((mismatches == 0)) || die "$mismatches balance(s) differ from the article's"
 echo
 echo "All balances match the article."

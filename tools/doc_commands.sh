@@ -15,7 +15,7 @@
 # - Shown output is not compared, except:
 #   * a command whose shown output has a line starting with "error:" (or "make: ***") is meant
 #     to fail: it must exit non-zero, and each shown "error:" line must be a line the command
-#     really printed (runs of 16 or more hex digits match any hex, and addresses and ports are
+#     really printed (runs of 8 or more hex digits match any hex, and addresses and ports are
 #     translated as below);
 #   * "Your new address: ADDR": ADDR, an address or a NAME in capitals, stands from then on for
 #     the address the program really printed there, in every later command of the same file;
@@ -46,9 +46,10 @@
 #   the terminal the text says the block is typed in.
 # - Long-running commands: a command ending in '&', and any 'startnode' (the learner runs it
 #   in a terminal of its own), runs in the background with its output in a log. The next
-#   command waits until the log shows the last shown line before any "^C" (hashes match any
-#   hex), or, with no shown output, until the process holds a file lock (as 'addblock' does
-#   while it mines). At "^C" it gets SIGINT and must exit 0. At the end of the file every
+#   command waits until the log shows the last shown line before any "^C" (hashes, whole or
+#   the 8-digit short ones of the message log, match any hex), or, with no shown output,
+#   until the process holds a file lock (as 'addblock' does while it mines). At "^C" it
+#   gets SIGINT and must exit 0. At the end of the file every
 #   process still running gets SIGTERM, and a node must exit 0. Waits poll with a deadline
 #   (DOC_COMMANDS_WAIT seconds, default 30); nothing waits for a fixed time.
 # - Skipped, and counted as skipped: 'make check' and 'make doc-commands' (they run this
@@ -262,11 +263,11 @@ translate() {
 }
 
 # A shown line as an extended regular expression that the real line must match: the
-# addresses learned so far, and with PORTS (a sed script) the ports, put in; every run of 16
-# or more hex digits matches any.
+# addresses learned so far, and with PORTS (a sed script) the ports, put in; every run of 8
+# or more hex digits matches any (a hash, or the short hash of a message log line).
 pattern_of() { # LINE PORTS
     printf '%s\n' "$1" | sed -E -f "$ADDRS" -f "$2" \
-        -e 's/[.*+?(){}|$[\\]/[&]/g; s/\^/\\^/g; s/[0-9a-f]{16,}/[0-9a-f]+/g; s/^/^/; s/$/$/'
+        -e 's/[.*+?(){}|$[\\]/[&]/g; s/\^/\\^/g; s/[0-9a-f]{8,}/[0-9a-f]+/g; s/^/^/; s/$/$/'
 }
 
 # Waits until FILE has a line matching PATTERN, or PID holds a file lock when PATTERN is

@@ -11,6 +11,8 @@
 #     note ID TEXT                   a note on lane ID: what is typed there, what it does
 #     space                          an empty row
 # A message or a note may end with ' | COMMENT': a remark printed at the right of its row.
+# In the SVG each arrow is a group <g class="message|lost" data-from="ID" data-to="ID"> holding
+# one <text>, its label, so that a test can read the arrows back (tests/07-network/picture_check.h).
 # Text is escaped for SVG; widths are estimated from the number of characters, generously.
 BEGIN {
     FS = " "
@@ -71,6 +73,7 @@ $1 == "lane" {
     if (nrows > 0) fail("lanes come before the first message")
     if ($2 in lane_index) fail("lane '" $2 "' twice")
     lane_index[$2] = ++nlanes
+    lane_id[nlanes] = $2
     lane_label[nlanes] = rest(2)
     next
 }
@@ -166,6 +169,8 @@ END {
             printf "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" rx=\"4\" fill=\"#fff6d5\" stroke=\"#b08a00\" stroke-width=\"1.5\"/>\n", lx[from[r]] - w / 2, ry[r] - 15, w, 30
             printf "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#4d3c00\">%s</text>\n", lx[from[r]], ry[r] + 5.5, esc(label[r])
         } else {
+            # Each arrow is a group a program can find: class, its lanes' IDs, its label.
+            printf "<g class=\"%s\" data-from=\"%s\" data-to=\"%s\">\n", kind[r] == "msg" ? "message" : "lost", esc(lane_id[from[r]]), esc(lane_id[to[r]])
             a = lx[from[r]]; b = lx[to[r]]
             dir = b > a ? 1 : -1
             mid = (a + b) / 2
@@ -181,6 +186,7 @@ END {
                 label_back(mid, ry[r], label[r])
                 printf "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#b3261e\">%s</text>\n", mid, ry[r] + 1, esc(label[r])
             }
+            print "</g>"
         }
         if (remark[r] != "")
             printf "<text x=\"%.1f\" y=\"%.1f\" font-size=\"15\" font-style=\"italic\" fill=\"#555555\">%s</text>\n", cx, ry[r] + 6, esc(remark[r])

@@ -5,6 +5,7 @@
 #include <glib-unix.h>
 #include <string.h>
 
+#include "address.h"
 #include "bc_error.h"
 #include "bc_hex.h"
 #include "log.h"
@@ -50,10 +51,94 @@ static gchar *short_hash(const guint8 hash[BC_HASH_LEN])
     return bc_hex_encode(hash, 8);
 }
 
+/* @excerpt message-log */
+/* Hashes and addresses in the message log: the first 8 characters, enough to tell apart the few
+ * blocks and wallets of a small network (the "added block" lines give whole hashes). */
+#define LOG_SHORT 8
+/* Outputs of one transaction described in full; the rest are counted. */
+#define LOG_MAX_OUTPUTS 4
+
+static void append_short_hash(GString *s, const guint8 hash[BC_HASH_LEN])
+{
+    g_autofree gchar *hex = bc_hex_encode(hash, BC_HASH_LEN);
+    g_string_append_len(s, hex, LOG_SHORT);
+}
+
+static void describe_tx(GString *s, GBytes *raw)
+{
+    g_autoptr(Transaction) tx = transaction_deserialize(raw, NULL);
+    if (tx == NULL) {
+        g_string_append_printf(s, "%" G_GSIZE_FORMAT " bytes that are no transaction",
+                               g_bytes_get_size(raw));
+        return;
+    }
+    append_short_hash(s, tx->id);
+    for (guint i = 0; i < MIN(tx->vout->len, LOG_MAX_OUTPUTS); i++) {
+        const TxOutput *out = g_ptr_array_index(tx->vout, i);
+        g_autofree gchar *to = address_from_pubkey_hash(out->pubkey_hash);
+        g_string_append_printf(s, "%s %" G_GINT64_FORMAT " to %.*s", i == 0 ? ", pays" : ",",
+                               out->value, LOG_SHORT, to);
+    }
+    if (tx->vout->len > LOG_MAX_OUTPUTS)
+        g_string_append_printf(s, " and %u more outputs", tx->vout->len - LOG_MAX_OUTPUTS);
+}
+
+/* What M carries, in a few words. The sender's line and the receiver's line of one message say
+ * the same words, so the two can be paired (demo/run.sh draws its picture from them). */
+static gchar *describe(const Message *m)
+{
+    GString *s = g_string_new(NULL);
+    switch (m->type) {
+    case MESSAGE_VERSION:
+        g_string_append_printf(s, "height %d", m->version.best_height);
+        break;
+    case MESSAGE_GETBLOCKS:
+        g_string_append(s, "asks for every block hash");
+        break;
+    case MESSAGE_INV:
+        /* The last hash: the newest block of an answer to getblocks, its sender's tip. */
+        g_string_append_printf(s, "%" G_GSIZE_FORMAT " %s hash%s", m->inv.n_items,
+                               message_kind_name(m->inv.kind),
+                               m->inv.n_items == 1 ? " " : "es, last ");
+        append_short_hash(s, m->inv.items + (m->inv.n_items - 1) * BC_HASH_LEN);
+        break;
+    case MESSAGE_GETDATA:
+        g_string_append_printf(s, "%s ", message_kind_name(m->getdata.kind));
+        append_short_hash(s, m->getdata.id);
+        break;
+    case MESSAGE_BLOCK: {
+        g_autoptr(Block) block = block_deserialize(m->block, NULL);
+        if (block == NULL) {
+            g_string_append_printf(s, "%" G_GSIZE_FORMAT " bytes that are no block",
+                                   g_bytes_get_size(m->block));
+            break;
+        }
+        append_short_hash(s, block->hash);
+        g_string_append_printf(s, " at height %d, %u transaction%s", block->height,
+                               block->transactions->len, block->transactions->len == 1 ? "" : "s");
+        break;
+    }
+    case MESSAGE_TX:
+        describe_tx(s, m->transaction);
+        break;
+    case MESSAGE_ADDR:
+        g_string_append_printf(s, "%u addresses", g_strv_length(m->addrs));
+        break;
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* Every message goes out through here, and is logged: "sent TYPE to ADDRESS: WHAT". It is
+ * described from its own bytes, decoded as the receiver will decode them. */
 static void send_to(Node *node, const gchar *address, GBytes *message)
 {
+    g_autoptr(Message) m = message_decode(message, NULL);
+    g_assert(m != NULL); /* our own encoders made it */
+    g_autofree gchar *what = describe(m);
+    node_log("sent %s to %s: %s", message_type_name(m->type), address, what);
     server_send(node->server, address, message);
 }
+/* @end message-log */
 
 static void send_version(Node *node, const gchar *address)
 {
@@ -571,7 +656,8 @@ static void on_message(GBytes *wire, gpointer user_data)
         node_log("dropped %s: sender '%s' is not another node on this machine", type, m->addr_from);
         return;
     }
-    node_log("received %s from %s", type, m->addr_from);
+    g_autofree gchar *what = describe(m);
+    node_log("received %s from %s: %s", type, m->addr_from, what);
     switch (m->type) {
     case MESSAGE_VERSION:
         handle_version(node, m);

@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "node_harness.h"
+#include "picture_check.h"
 
 static gchar *dir;
 static guint16 central_port, wallet_port, miner_port;
@@ -108,6 +109,123 @@ static Node *start_and_listen(guint16 port, const gchar *miner_addr)
     return node;
 }
 
+/* The log of node PORT's RUN-th start. */
+static gchar *log_path(guint16 port, guint run)
+{
+    g_autofree gchar *name = g_strdup_printf("node-%u.%u.log", port, run);
+    return g_build_filename(dir, name, NULL);
+}
+
+/* The first line of that log matching GLOB (a GLib glob: only '*' and '?' are special), or ""
+ * and a failure. */
+static gchar *find_line(guint16 port, guint run, const gchar *glob)
+{
+    g_autofree gchar *path = log_path(port, run);
+    g_autofree gchar *log = bc_test_read_file(path, NULL);
+    g_auto(GStrv) lines = g_strsplit(log != NULL ? log : "", "\n", -1);
+    for (guint i = 0; lines[i] != NULL; i++)
+        if (g_pattern_match_simple(glob, lines[i]))
+            return g_strdup(lines[i]);
+    g_printerr("\n  no line '%s' in %s:\n%s", glob, path, log);
+    CU_FAIL("a log line is missing");
+    return g_strdup("");
+}
+
+/* find_line with a printf-style GLOB; the line is returned, or only checked. */
+static gchar *expect_line(guint16 port, guint run, const gchar *format, ...) G_GNUC_PRINTF(3, 4);
+static gchar *expect_line(guint16 port, guint run, const gchar *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    g_autofree gchar *glob = g_strdup_vprintf(format, ap);
+    va_end(ap);
+    return find_line(port, run, glob);
+}
+#define CHECK_LINE(...) g_free(expect_line(__VA_ARGS__))
+
+/* Every kind of message of the scenario is logged once sent and once received, each line
+ * saying what it carried: heights, short hashes and counts, what a transaction pays. */
+static void check_message_log(guint16 c, guint16 w, guint16 m, const gchar *const wallets[4])
+{
+    g_autofree gchar *added = expect_line(w, 1, "[%u] added block * at height 1", w);
+    const gchar *hash = strstr(added, "block ");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(hash);
+    hash += strlen("block ");
+    /* The wallet node's sync from genesis, both sides. */
+    const struct {
+        guint16 port, peer;
+        const gchar *line;
+    } sync[] = {
+        {w, c, "sent version to localhost:%u: height 0"},
+        {c, w, "received version from localhost:%u: height 0"},
+        {c, w, "sent version to localhost:%u: height 2"},
+        {w, c, "received version from localhost:%u: height 2"},
+        {w, c, "sent getblocks to localhost:%u: asks for every block hash"},
+        {c, w, "received getblocks from localhost:%u: asks for every block hash"},
+        {c, w, "sent inv to localhost:%u: 3 block hashes, last ????????"},
+        {w, c, "received inv from localhost:%u: 3 block hashes, last ????????"},
+        {c, w, "sent block to localhost:%u: ???????? at height 2, 2 transactions"},
+        {w, c, "received block from localhost:%u: ???????? at height 2, 2 transactions"},
+        /* What the miner is handed, and hands back. */
+        {c, m, "sent inv to localhost:%u: 1 tx hash ????????"},
+        {m, c, "received inv from localhost:%u: 1 tx hash ????????"},
+        {m, c, "sent getdata to localhost:%u: tx ????????"},
+        {c, m, "received getdata from localhost:%u: tx ????????"},
+        {m, c, "sent inv to localhost:%u: 1 block hash ????????"},
+        {c, m, "received inv from localhost:%u: 1 block hash ????????"},
+        {c, m, "sent getdata to localhost:%u: block ????????"},
+        {m, c, "received getdata from localhost:%u: block ????????"},
+        {m, c, "sent block to localhost:%u: ???????? at height 3, 3 transactions"},
+        {c, m, "received block from localhost:%u: ???????? at height 3, 3 transactions"},
+        /* The announcement of that block to the stopped wallet node: sent, never received. */
+        {c, w, "sent inv to localhost:%u: 1 block hash ????????"},
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(sync); i++) {
+        g_autofree gchar *glob = g_strdup_printf(sync[i].line, sync[i].peer);
+        CHECK_LINE(sync[i].port, 1, "[%u] %s", sync[i].port, glob);
+    }
+    /* The list ends with the sender's tip; each side names a block by the first 8 digits of
+     * its hash. */
+    g_autofree gchar *added_2 = expect_line(w, 1, "[%u] added block * at height 2", w);
+    const gchar *tip = strstr(added_2, "block ");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tip);
+    CHECK_LINE(w, 1, "[%u] received inv from localhost:%u: 3 block hashes, last %.8s", w, c,
+               tip + 6);
+    CHECK_LINE(w, 1, "[%u] sent getdata to localhost:%u: block %.8s", w, c, hash);
+    CHECK_LINE(c, 1, "[%u] received getdata from localhost:%u: block %.8s", c, w, hash);
+    /* A transaction says what it pays to whom: 1 to WALLET_3, 9 back to WALLET_1 (and 1 to
+     * WALLET_4, 9 to WALLET_2), from the command that sent it to the central node, and on to
+     * the miner. */
+    for (guint i = 0; i < 2; i++) {
+        const gchar *to = wallets[2 + i], *change = wallets[i];
+        CHECK_LINE(c, 1, "[%u] received tx from localhost:%u: ????????, pays 1 to %.8s, 9 to %.8s",
+                   c, w, to, change);
+        CHECK_LINE(c, 1, "[%u] sent tx to localhost:%u: ????????, pays 1 to %.8s, 9 to %.8s", c, m,
+                   to, change);
+        CHECK_LINE(m, 1, "[%u] received tx from localhost:%u: ????????, pays 1 to %.8s, 9 to %.8s",
+                   m, c, to, change);
+    }
+    /* The wallet node's second start asks again and gets only the new block. */
+    CHECK_LINE(w, 2, "[%u] received inv from localhost:%u: 4 block hashes, last ????????", w, c);
+    CHECK_LINE(w, 2, "[%u] received block from localhost:%u: ???????? at height 3, 3 transactions",
+               w, c);
+}
+
+/* The picture 'make demo' draws, drawn from this run's logs: one arrow per logged message. */
+static void check_picture(guint16 c, guint16 w, guint16 m)
+{
+    g_autofree gchar *out = g_build_filename(dir, "picture", NULL);
+    g_autofree gchar *balances = g_build_filename(dir, "balances.tsv", NULL);
+    g_assert(g_file_set_contents(balances, "name\tgot\nWALLET_1\t9\n", -1, NULL));
+    g_autofree gchar *lanes = g_strdup_printf("%u=wallet node;%u=central node;%u=miner", w, c, m);
+    g_autofree gchar *central_log = log_path(c, 1);
+    g_autofree gchar *wallet_log = log_path(w, 1);
+    g_autofree gchar *miner_log = log_path(m, 1);
+    g_autofree gchar *wallet_again_log = log_path(w, 2);
+    const gchar *logs[] = {central_log, wallet_log, miner_log, wallet_again_log, NULL};
+    picture_check(out, lanes, balances, logs);
+}
+
 static void test_article_scenario(void)
 {
     /* 1. Central node: a wallet, the blockchain, and a copy of its genesis block. */
@@ -177,6 +295,10 @@ static void test_article_scenario(void)
         check_balance(others[i], miner_addr, 10);
         check_balance(others[i], central_addr, 10);
     }
+
+    const gchar *const wallets[4] = {wallet_1, wallet_2, wallet_3, wallet_4};
+    check_message_log(central_port, wallet_port, miner_port, wallets);
+    check_picture(central_port, wallet_port, miner_port);
 }
 
 /* A second node on a port in use says so and exits 1; the first keeps running. */
