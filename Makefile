@@ -1,6 +1,7 @@
 # blockchain-c: one program per chapter, all built by mk/chapter.mk.
 #   make            build every chapter        make ch03        build one chapter
 #   make check      all tests, docs-check      make check SANITIZE=1   the same under ASan+UBSan
+#   make check-ch03 one chapter's tests
 #   make bench      benchmarks                 make diff        regenerate docs/diffs/
 #   make demo       the chapter 7 network scenario
 #   make exercises  list the exercises   make exercise EX=03-printchain-limit   check one
@@ -41,6 +42,16 @@ ch%: common
 	    exit 2; \
 	fi; \
 	$(SUB) CH=$$ch all tests
+
+# 'make check-ch03' (or check-ch3): one chapter's build and tests, what to run while you change
+# it (the whole 'make check' also wants the docs to match the sources).
+check-ch%: common
+	+@ch='$(call chapter_of,$*)'; \
+	if [ -z "$$ch" ]; then \
+	    echo "no chapter '$*': the chapters are $(foreach c,$(CHAPTERS),check-ch$(firstword $(subst -, ,$(c))))" >&2; \
+	    exit 2; \
+	fi; \
+	$(SUB) CH=$$ch all tests check
 
 # Every check runs even when an earlier one fails, and each leaves its counts in
 # $(BUILD)/checks/ (tools/summary.sh says how): the summary adds them all up, and a step that
