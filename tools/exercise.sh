@@ -63,13 +63,31 @@ exercises() {
     done
 }
 
-# A scratch copy of the project with only EX's chapter and check, in $scratch.
-scratch_for() { # EX
+# The scratch copies start from a template holding the build tools and libbc-common built
+# once (a solution changes only its chapter), and the wrong and right solutions of EX start
+# from the copy in which the chapter was built as it is: 'cp -a' keeps the files' times, so
+# make rebuilds only what a patch touched.
+make_template() {
+    template=$(mktemp -d "${TMPDIR:-/tmp}/exercise-verify.XXXXXX") || return 1
+    mkdir -p "$template/chapters" "$template/tests/exercises"
+    cp -r Makefile mk common tools "$template/"
+    cp -r tests/exercises/lib "$template/tests/exercises/"
+    if ! (cd "$template" && make --no-print-directory BUILD=build common) >"$template/common.log" 2>&1; then
+        echo "verify: libbc-common does not build:" >&2
+        tail -n 15 "$template/common.log" >&2
+        return 1
+    fi
+}
+
+# A scratch copy of FROM (the template, or a copy with EX's chapter built), in $scratch; from
+# the template it gets EX's chapter and check.
+scratch_for() { # EX FROM
     scratch=$(mktemp -d "${TMPDIR:-/tmp}/exercise-verify.XXXXXX") || return 1
-    mkdir -p "$scratch/chapters" "$scratch/tests/exercises"
-    cp -r Makefile mk common tools "$scratch/"
-    cp -r "$(chapter_of "$1")" "$scratch/chapters/"
-    cp -r "tests/exercises/$1" tests/exercises/lib "$scratch/tests/exercises/"
+    cp -a "$2/." "$scratch/"
+    if [ "$2" = "$template" ]; then
+        cp -r "$(chapter_of "$1")" "$scratch/chapters/"
+        cp -r "tests/exercises/$1" "$scratch/tests/exercises/"
+    fi
 }
 
 # Runs EX's check in the scratch copy with PATCH applied (none: '-'): 0 solved, 1 not
@@ -85,8 +103,10 @@ try_with() { # EX PATCH LABEL
 
 verify() { # EX...: each must fail as is and with every wrong solution, and pass with its own
     passed=0 failed=0 exs=0
-    trap 'rm -rf "${scratch:-}"' EXIT
+    template="" base="" scratch=""
+    trap 'rm -rf "$template" "$base" "$scratch"' EXIT
     trap 'exit 130' INT TERM
+    make_template || return 1
     for ex in "$@"; do
         exs=$((exs + 1))
         ok() { passed=$((passed + 1)); echo "verify $ex: ok: $1"; }
@@ -96,19 +116,19 @@ verify() { # EX...: each must fail as is and with every wrong solution, and pass
             bad "no solution at docs/solutions/$ex.patch"
             continue
         fi
-        scratch_for "$ex" || return 1
+        scratch_for "$ex" "$template" || return 1
         try_with "$ex" - as-is
         case $? in
         0) bad "the check passes on the chapter as it is" ;;
         4) bad "the chapter does not build:"; tail -n 15 "$scratch/as-is.log" | sed 's/^/    /' ;;
         *) ok "fails on the chapter as it is" ;;
         esac
-        rm -rf "$scratch"
+        base=$scratch scratch=""
         for wrong in "$ROOT"/docs/solutions/wrong/"$ex"--*.patch; do
             [ -f "$wrong" ] || continue
             what=$(basename "$wrong" .patch)
             what=${what#"$ex"--}
-            scratch_for "$ex" || return 1
+            scratch_for "$ex" "$base" || return 1
             try_with "$ex" "$wrong" wrong
             case $? in
             0) bad "the check passes with the wrong solution '$what'" ;;
@@ -118,14 +138,15 @@ verify() { # EX...: each must fail as is and with every wrong solution, and pass
             esac
             rm -rf "$scratch"
         done
-        scratch_for "$ex" || return 1
+        scratch_for "$ex" "$base" || return 1
         try_with "$ex" "$patch_file" solution
         case $? in
         0) ok "passes with the solution" ;;
         3) bad "the solution does not apply:"; sed 's/^/    /' "$scratch/solution.log" ;;
         *) bad "the check fails with the solution:"; tail -n 15 "$scratch/solution.log" | sed 's/^/    /' ;;
         esac
-        rm -rf "$scratch"
+        rm -rf "$scratch" "$base"
+        scratch="" base=""
     done
     # A wrong solution must belong to an exercise, or it would never be tried.
     for wrong in "$ROOT"/docs/solutions/wrong/*.patch; do
