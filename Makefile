@@ -1,6 +1,7 @@
 # blockchain-c: one program per chapter, all built by mk/chapter.mk.
 #   make            build every chapter        make ch03        build one chapter
 #   make check      all tests, docs-check      make check SANITIZE=1   the same under ASan+UBSan
+#   make check-ch03 one chapter's tests
 #   make bench      benchmarks                 make diff        regenerate docs/diffs/
 #   make demo       the chapter 7 network scenario
 #   make exercises  list the exercises   make exercise EX=03-printchain-limit   check one
@@ -22,35 +23,59 @@ SUB = $(MAKE) --no-print-directory -f mk/chapter.mk BUILD=$(BUILD) SANITIZE=$(SA
 all: $(CHAPTERS)
 
 deps:
-	@sh mk/deps.sh
+	@CC="$(CC)" sh mk/deps.sh
 
+# The sub-makes run through $(SUB), which make cannot see is $(MAKE): the '+' tells it, so
+# that they share the jobserver and 'make -j2' builds two chapters at once.
 common: deps
-	@$(SUB) CH=common all tests
+	+@$(SUB) CH=common all tests
 
 $(CHAPTERS): common
-	@$(SUB) CH=$@ all tests
+	+@$(SUB) CH=$@ all tests
 
-# 'make ch03' builds chapters/03-*.
+# 'make ch03', 'make ch3' and 'make ch03-persistence-and-cli' build chapters/03-*.
+chapter_of = $(notdir $(firstword $(wildcard chapters/$(1)-* chapters/0$(1)-* chapters/$(1))))
 ch%: common
-	@$(SUB) CH=$(notdir $(wildcard chapters/$*-*)) all tests
+	+@ch='$(call chapter_of,$*)'; \
+	if [ -z "$$ch" ]; then \
+	    echo "no chapter '$*': the chapters are $(foreach c,$(CHAPTERS),ch$(firstword $(subst -, ,$(c)))) ($(CHAPTERS))" >&2; \
+	    exit 2; \
+	fi; \
+	$(SUB) CH=$$ch all tests
 
-# Every runner runs even when an earlier one fails; the summary adds up their CUnit counts.
-check: all
-	@rm -f $(BUILD)/*/results; status=0; \
+# 'make check-ch03' (or check-ch3): one chapter's build and tests, what to run while you change
+# it (the whole 'make check' also wants the docs to match the sources).
+check-ch%: common
+	+@ch='$(call chapter_of,$*)'; \
+	if [ -z "$$ch" ]; then \
+	    echo "no chapter '$*': the chapters are $(foreach c,$(CHAPTERS),check-ch$(firstword $(subst -, ,$(c))))" >&2; \
+	    exit 2; \
+	fi; \
+	$(SUB) CH=$$ch all tests check
+
+# Every check runs even when an earlier one fails, and each leaves its counts in
+# $(BUILD)/checks/ (tools/summary.sh says how): the summary adds them all up, and a step that
+# failed without counting a failure (a chapter that does not build, a crash) counts as one.
+check: deps
+	+@rm -rf $(BUILD)/checks $(BUILD)/*/results; mkdir -p $(BUILD)/checks; \
 	for ch in common $(CHAPTERS); do \
 	    echo "== tests: $$ch"; \
-	    $(SUB) CH=$$ch check || status=1; \
+	    $(SUB) CH=$$ch all tests check; echo $$? > $(BUILD)/checks/tests-$$ch.status; \
+	    if [ -f $(BUILD)/$$ch/results ]; then cp $(BUILD)/$$ch/results $(BUILD)/checks/tests-$$ch.cunit; fi; \
 	done; \
-	echo "== docs-check"; sh tools/docs.sh check || status=1; \
-	echo "== doc-commands"; BUILD=$(BUILD) bash tools/doc_commands.sh || status=1; \
-	echo "== fuzz-check"; $(MAKE) --no-print-directory fuzz-check || status=1; \
-	sh tools/summary.sh $(BUILD)/*/results || status=1; \
-	exit $$status
+	echo "== docs-check"; sh tools/docs.sh check; s=$$?; echo $$s > $(BUILD)/checks/docs-check.status; \
+	echo "$$((s == 0)) $$((s != 0))" > $(BUILD)/checks/docs-check.counts; \
+	echo "== doc-commands"; BUILD=$(BUILD) DOC_COMMANDS_COUNTS=$(CURDIR)/$(BUILD)/checks/doc-commands.counts \
+	    bash tools/doc_commands.sh; echo $$? > $(BUILD)/checks/doc-commands.status; \
+	echo "== fuzz-check"; rm -f $(BUILD)/fuzz/results; $(MAKE) --no-print-directory fuzz-check; \
+	echo $$? > $(BUILD)/checks/fuzz-check.status; \
+	if [ -f $(BUILD)/fuzz/results ]; then cp $(BUILD)/fuzz/results $(BUILD)/checks/fuzz-check.cunit; fi; \
+	sh tools/summary.sh $(BUILD)/checks
 
 # Each table a benchmark wrote ($(BUILD)/bench/NAME.tsv) is drawn beside it as NAME.svg and
 # NAME.png (tools/plot.sh) when gnuplot is installed.
 bench: all
-	@for ch in $(CHAPTERS); do $(SUB) CH=$$ch bench || exit 1; done
+	+@for ch in $(CHAPTERS); do $(SUB) CH=$$ch bench || exit 1; done
 	@for s in tests/bench/*.sh; do echo "== $$s"; sh $$s $(BUILD) || exit 1; done
 	@for t in $(BUILD)/bench/*.tsv; do \
 	    [ -f "$$t" ] || continue; \
@@ -59,7 +84,7 @@ bench: all
 	done
 
 demo: all
-	@bash demo/run.sh
+	@BUILD=$(BUILD) bash demo/run.sh
 
 diff:
 	@sh tools/docs.sh diff
@@ -68,10 +93,10 @@ exercises:
 	@sh tools/exercise.sh list
 
 exercise: common
-	@sh tools/exercise.sh check "$(EX)"
+	+@BUILD=$(BUILD) sh tools/exercise.sh check "$(EX)"
 
 exercises-verify: common
-	@sh tools/exercise.sh verify
+	+@BUILD=$(BUILD) sh tools/exercise.sh verify
 
 docs-check:
 	@sh tools/docs.sh check
@@ -90,6 +115,6 @@ docs-images:
 	@sh mk/deps.sh images && sh tools/images.sh build
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-clang
 
 include mk/fuzz.mk

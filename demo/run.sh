@@ -2,15 +2,18 @@
 # demo/run.sh: plays the chapter 7 article's scenario ("Результат") with three real nodes.
 #
 #   make demo                 (builds everything, then runs this script)
-#   bash demo/run.sh          (builds build/07-network/blockchain first if it is missing)
+#   bash demo/run.sh          (builds $BUILD/07-network/blockchain first if it is missing)
 #
 # NODE 3000 is the central node, NODE 3001 a wallet node, NODE 3002 a miner. Everything
 # happens in a fresh temporary directory with the article's mining difficulty.
 #
 # Settings (environment):
 #   DEMO_PORT=4000    use ports 4000, 4001, 4002 instead of 3000, 3001, 3002
-#   DEMO_KEEP=1       keep the temporary directory (node logs, databases) after a success;
-#                     after a failure it is always kept, so you can read the logs
+#   BUILD=build-san   the build directory to take the program from ('make demo' passes its
+#                     own, so 'make demo SANITIZE=1' runs build-san's); build by default
+#   DEMO_KEEP=1       keep the temporary directory (node logs, databases) when the demo ends;
+#                     without it the directory is removed, after a failure too (the failure
+#                     shows the last lines of each node's log first)
 #   DEMO_TIMEOUT=20   seconds to wait for any one event before giving up
 #   DEMO_OUT=DIR      where the run's picture goes (scenario.svg, scenario.html, the logs):
 #                     build/demo by default
@@ -19,7 +22,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BIN=$ROOT/build/07-network/blockchain
+BUILD=${BUILD:-build}
+BIN=$ROOT/$BUILD/07-network/blockchain
 TIMEOUT=${DEMO_TIMEOUT:-20}
 if ! [[ $TIMEOUT =~ ^[1-9][0-9]*$ ]]; then
     echo "demo: DEMO_TIMEOUT must be a whole number of seconds, not '$TIMEOUT'" >&2
@@ -184,11 +188,14 @@ cleanup() {
         wait "${PID[$port]}" 2>/dev/null || true
     done
     if [[ -n $WORK ]]; then
-        if ((status == 0)) && [[ ${DEMO_KEEP:-0} != 1 ]]; then
+        if [[ ${DEMO_KEEP:-0} == 1 ]]; then
+            echo "demo: node logs and databases kept in $WORK (rm -rf it when done)" >&2
+        else
+            if ((status != 0)); then
+                for port in "${!LOG[@]}"; do show_log "$port"; done
+            fi
             rm -rf "$WORK"
             echo "demo: removed $WORK (DEMO_KEEP=1 keeps it)"
-        else
-            echo "demo: node logs and databases kept in $WORK (rm -rf it when done)" >&2
         fi
     fi
     exit "$status"
@@ -210,8 +217,10 @@ port_busy() {
 # Before starting: the program, free ports, a fresh directory.
 
 if [[ ! -x $BIN ]]; then
-    echo "demo: $BIN is missing, building it (make ch07)"
-    make -C "$ROOT" --no-print-directory ch07
+    echo "demo: $BIN is missing, building it (make ch07 BUILD=$BUILD)"
+    make -C "$ROOT" --no-print-directory BUILD="$BUILD" ch07 ||
+        die "building chapter 7 into $BUILD/ failed (the lines above say why)"
+    [[ -x $BIN ]] || die "make ch07 BUILD=$BUILD did not make $BIN"
 fi
 for port in "$CENTRAL" "$WALLET" "$MINER"; do
     if port_busy "$port"; then

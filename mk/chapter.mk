@@ -5,13 +5,18 @@
 # Unit/e2e tests:   tests/$(CH)/test_*.c -> $(BUILD)/$(CH)/run-tests (one CUnit runner)
 # Benchmarks:       tests/$(CH)/bench_*.c -> $(BUILD)/$(CH)/bench_*
 ifndef CH
-$(error CH is not set: use the top-level Makefile, e.g. 'make ch03')
+$(error CH is not set: name a chapter, e.g. 'make -f mk/chapter.mk CH=03-persistence-and-cli check', or use the top-level Makefile ('make ch03'); the chapters: $(notdir $(wildcard chapters/[0-9][0-9]-*)) and common)
+endif
+ifeq ($(if $(filter common,$(CH)),common,$(wildcard chapters/$(CH))),)
+$(error no chapter '$(CH)': CH is one of $(notdir $(wildcard chapters/[0-9][0-9]-*)) or common)
 endif
 
 BUILD ?= build
 CC ?= cc
 PKGS := glib-2.0 gio-2.0 nettle hogweed
-CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE \
+# Our flags; CFLAGS and LDFLAGS, from the command line or the environment, are added after them
+# ('make CFLAGS=-O0' builds without optimisation, and keeps every include path).
+BC_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE \
           -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 \
           $(shell pkg-config --cflags $(PKGS) cunit) -Icommon -MMD -MP
 LIBS := $(shell pkg-config --libs $(PKGS)) -lgmp -lgdbm
@@ -24,8 +29,8 @@ Q := @
 endif
 ifeq ($(SANITIZE),1)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-CFLAGS += $(SAN)
-LDFLAGS += $(SAN)
+BC_CFLAGS += $(SAN)
+BC_LDFLAGS += $(SAN)
 # GLib's slice allocator hides its allocations from LeakSanitizer: use plain malloc.
 export G_SLICE := always-malloc
 export G_DEBUG := gc-friendly
@@ -57,8 +62,10 @@ CH_OBJ := $(CH_SRC:%.c=$(BUILD)/%.o)
 # Tests link every chapter object except main.o, so they can call the chapter's functions.
 LIB_OBJ := $(filter-out %/main.o,$(CH_OBJ))
 BIN := $(OUT)/blockchain
-CFLAGS += -Ichapters/$(CH)
+BC_CFLAGS += -Ichapters/$(CH)
 endif
+ALL_CFLAGS = $(BC_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(BC_LDFLAGS) $(LDFLAGS)
 
 .PHONY: all tests check bench
 all: $(BIN) $(if $(BIN),,$(COMMON_LIB))
@@ -76,12 +83,12 @@ check: tests
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) -Itests/support -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/support -c $< -o $@
 
 $(COMMON_LIB): $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
@@ -90,7 +97,7 @@ $(COMMON_LIB): $(COMMON_OBJ)
 $(BIN): $(CH_OBJ) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(CH_OBJ) $(COMMON_LIB) $(LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CH_OBJ) $(COMMON_LIB) $(LIBS)
 
 # Each test_NAME.c defines test_NAME_register(); this generated file calls them all, and
 # tells the tests where the chapter's real binary is, and the top of the repository.
@@ -105,14 +112,14 @@ $(OUT)/suites.c: $(TEST_SRC) mk/chapter.mk
 	   echo "}"; } > $@
 
 $(OUT)/suites.o: $(OUT)/suites.c
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(RUNNER): $(TEST_OBJ) $(OUT)/suites.o $(SUPPORT_OBJ) $(LIB_OBJ) $(COMMON_LIB)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
 # A benchmark has its own main(): it links the chapter, not the test runner.
 $(OUT)/bench_%: $(BUILD)/tests/$(CH)/bench_%.o $(LIB_OBJ) $(COMMON_LIB)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 -include $(wildcard $(BUILD)/common/*.d $(BUILD)/chapters/$(CH)/*.d $(BUILD)/tests/$(CH)/*.d $(BUILD)/tests/support/*.d)

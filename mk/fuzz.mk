@@ -82,12 +82,12 @@ fuzz-bins: $(FUZZ_BINS)
 $(FUZZ_OUT)/%.o: tests/fuzz/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $< ($(CH))")
-	$(Q)$(CC) $(CFLAGS) $(FUZZ_CFLAGS) -Itests/fuzz -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(FUZZ_CFLAGS) -Itests/fuzz -c $< -o $@
 
 # Each target: its file, the shared helpers, a main(), and the chapter's code but main.o.
 $(FUZZ_OUT)/%: $(FUZZ_OUT)/fuzz_%.o $(FUZZ_OUT)/fuzz.o $(FUZZ_MAIN) $(LIB_OBJ) $(COMMON_LIB)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) $(FUZZ_LDFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) $(FUZZ_LDFLAGS) -o $@ $^ $(LIBS)
 
 -include $(wildcard $(FUZZ_OUT)/*.d)
 endif

@@ -57,12 +57,14 @@
 #   console block. (A transcript that no command can reproduce, such as a record damaged by a
 #   test, is a 'text' block, and the sentence before it says so.)
 #
-# Settings: BUILD (build, or build-san), DOC_COMMANDS_JOBS (files run at once, default 2),
+# Settings: BUILD (build, or build-san), DOC_COMMANDS_COUNTS (a file to write "PASSED FAILED"
+# to, for the summary of 'make check'), DOC_COMMANDS_JOBS (files run at once, default 2),
 # DOC_COMMANDS_WAIT (seconds, default 30), DOC_COMMANDS_DOC_TIMEOUT (seconds per file, default
 # 300), DOC_COMMANDS_KEEP=1 (keep each file's directory, with the logs of its commands).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
+export BUILD # the 'make' commands of the texts build into it too (the Makefile's BUILD ?=)
 WAIT=${DOC_COMMANDS_WAIT:-30}
 DOC_TIMEOUT=${DOC_COMMANDS_DOC_TIMEOUT:-300}
 SKIP_RE='^make( +[A-Za-z_][A-Za-z0-9_]*=[^ ]*)* +(check|doc-commands)( |$)'
@@ -508,4 +510,6 @@ t1=$(now_ms)
 echo "doc-commands: ${#docs[@]} files in $(((t1 - start) / 1000)) s; not run: $total_skipped (they run this" \
     "check), $total_already ('make' commands another file ran)"
 echo "doc-commands: $total_passed passed, $total_failed failed"
+# For the summary of 'make check' (tools/summary.sh): every command counts.
+[ -n "${DOC_COMMANDS_COUNTS:-}" ] && echo "$total_passed $total_failed" > "$DOC_COMMANDS_COUNTS"
 [ $total_failed = 0 ]

@@ -229,6 +229,16 @@ check | update)
         sh tools/images.sh check || status=1
         sh tools/images.sh selftest || status=1
         [ $status = 0 ] && echo "docs-check: excerpts and chapter diffs are current"
+        # While a learner solves an exercise the chapter differs from the texts, as it should.
+        changed=$(git status --porcelain -- chapters 2>/dev/null | sed 's/^...//' |
+            cut -d / -f 1-2 | sort -u | tr '\n' ' ')
+        if [ $status != 0 ] && [ -n "$changed" ]; then
+            echo "docs-check: ${changed}has local changes (git status chapters/): while you solve" \
+                "an exercise the texts no longer match it, and that is expected. Check your" \
+                "work with 'make exercise EX=NN-name' and the chapter's tests with" \
+                "'make check-chNN' instead of 'make check' (docs/README.md, 'Working on an" \
+                "exercise')." >&2
+        fi
     fi
     ;;
 diff)

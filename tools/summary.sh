@@ -1,20 +1,51 @@
 #!/bin/sh
-# Adds up the CUnit counts that each test runner wrote ("suites failed tests failed asserts
-# failed") and prints them in CUnit's own summary layout, then one plain line.
-# Fails when a results file is missing (a runner crashed) or any test failed.
-status=0
-for f in "$@"; do
-    [ -s "$f" ] || { echo "summary: $f is missing: a test runner did not finish" >&2; status=1; }
-done
-cat "$@" 2>/dev/null | awk -v n="$#" '
-    { s += $1; sf += $2; t += $3; tf += $4; a += $5; af += $6; runs++ }
+# summary.sh DIR: the one summary of 'make check', from what each of its steps left in DIR
+# (the Makefile's check target writes them):
+#   NAME.status   the step's exit status (every step has one)
+#   NAME.cunit    a CUnit runner's counts, "suites failed tests failed asserts failed"
+#                 (the chapters' runners, and fuzz-check, which counts a test per target)
+#   NAME.counts   "passed failed" of a step that is not CUnit (docs-check, each doc command)
+# It prints the CUnit counts in CUnit's own layout, one line per other step, then
+# 'check: N passed, M failed', where N and M add up every test, every doc command, docs-check
+# and every fuzz target. A step that exited non-zero without counting a failure (a chapter that
+# does not build, a runner that crashed) counts as one failed check, so M is never 0 when a
+# step failed. Exits 1 when M > 0.
+dir=$1
+[ -d "$dir" ] || { echo "summary: no $dir: run 'make check'" >&2; exit 1; }
+for f in "$dir"/*.status; do
+    name=$(basename "$f" .status)
+    status=$(cat "$f")
+    if [ -f "$dir/$name.cunit" ]; then
+        set -- $(cat "$dir/$name.cunit")
+        echo "$name cunit $status $*"
+    elif [ -f "$dir/$name.counts" ]; then
+        echo "$name counts $status $(cat "$dir/$name.counts")"
+    else
+        echo "$name none $status"
+    fi
+done | awk '
+    $2 == "cunit" {
+        runs++; s += $4; sf += $5; t += $6; tf += $7; a += $8; af += $9
+        passed += $6 - $7; failed += $7; counted = $7 + $5
+    }
+    $2 == "counts" {
+        other[++n] = sprintf("  %-16s %6d passed, %d failed", $1, $4, $5)
+        passed += $4; failed += $5; counted = $5
+    }
+    $2 == "none" { counted = 0 }
+    $3 != 0 && counted == 0 {
+        failed++
+        lost[++nl] = sprintf("  %-16s exited %d before counting its failures: counted as 1 failed", $1, $3)
+    }
     END {
         printf "\nAll runners (%d):\n", runs
         printf "Run Summary:    Type  Total    Ran Passed Failed Inactive\n"
         printf "              suites %6d %6d    n/a %6d        0\n", s, s, sf
         printf "               tests %6d %6d %6d %6d        0\n", t, t, t - tf, tf
         printf "             asserts %6d %6d %6d %6d      n/a\n", a, a, a - af, af
-        printf "\ncheck: %d passed, %d failed\n", t - tf, tf
-        exit (tf > 0 || sf > 0 || runs < n)
-    }' || status=1
-exit $status
+        if (n) print "\nOther checks:"
+        for (i = 1; i <= n; i++) print other[i]
+        for (i = 1; i <= nl; i++) print lost[i]
+        printf "\ncheck: %d passed, %d failed\n", passed, failed
+        exit failed > 0
+    }'

@@ -15,7 +15,8 @@ values() {
 
 # tamper N DATA VALID: 'blockchain -tamper N' prints blocks with these Data and Valid lines.
 tamper() {
-    "$BIN" -tamper "$1" >out 2>err
+    # shellcheck disable=SC2086
+    "$BIN" -tamper $1 >out 2>err
     status=$?
     [ $status = 0 ] || fail "'blockchain -tamper $1' to exit 0, got $status: $(cat err)"
     got=$(values Data)
@@ -40,7 +41,12 @@ tamper 0 "$forged|Send 1 BTC to Ivan|Send 2 more BTC to Ivan" "true|false|true"
 # Nothing comes after the newest block: forging it goes unnoticed.
 tamper 2 "Genesis Block|Send 1 BTC to Ivan|$forged" "true|true|true"
 
-for args in "-tamper 3" "-tamper x" "-tamper"; do
+# A careless forger changes the data but keeps the old hash: the block's hash is no longer
+# its header's, so the block itself is invalid, and the link after it still holds.
+tamper "1 -keep-hash" "Genesis Block|$forged|Send 2 more BTC to Ivan" "true|false|true"
+tamper "0 -keep-hash" "$forged|Send 1 BTC to Ivan|Send 2 more BTC to Ivan" "false|true|true"
+
+for args in "-tamper 3" "-tamper x" "-tamper" "-tamper 1 -x" "-tamper 1 -keep-hash 2"; do
     # shellcheck disable=SC2086
     "$BIN" $args >out 2>err
     status=$?

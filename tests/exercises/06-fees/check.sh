@@ -55,6 +55,18 @@ balance_is "$B" B 11
 balance_is "$A" "A (after reindexutxo)" 19
 balance_is "$B" "B (after reindexutxo)" 11
 
+# The inputs must cover the amount and the fee: C holds two outputs of 2, and sending 2 with a
+# fee of 1 needs both of them (one covers the amount alone). C mines: 10 + 1, and 1 of change.
+C=$("$BIN" createwallet | sed -n 's/^Your new address: //p')
+"$BIN" send -from "$A" -to "$C" -amount 2 -mine >/dev/null &&
+    "$BIN" send -from "$A" -to "$C" -amount 2 -mine >/dev/null || fail "two sends of 2 from A to C to succeed"
+"$BIN" send -from "$C" -to "$B" -amount 2 -fee 1 -mine >out 2>err ||
+    fail "'send -from C -to B -amount 2 -fee 1' to succeed: C holds two outputs of 2, which together cover 2 and the fee of 1: $(cat err)"
+values=$(newest_values)
+[ "$values" = "1 2 11" ] ||
+    fail "the new block's outputs to be worth 1 (change), 2 (to B) and 11 (coinbase), got: $values"
+balance_is "$C" C 12
+
 # Without -fee, a send pays no fee; a negative fee is a usage error.
 "$BIN" send -from "$A" -to "$B" -amount 1 -mine >/dev/null || fail "a send without -fee to succeed"
 values=$(newest_values)
