@@ -1,0 +1,140 @@
+/* transaction_sign.c: ECDSA signatures over the trimmed copy of a transaction. */
+#include "transaction_sign.h"
+
+#include <string.h>
+
+#include "bc_error.h"
+#include "bc_hex.h"
+#include "wallet.h"
+
+/* The output that input IN spends, or NULL with the reason why there is none. */
+static const TxOutput *spent_output(const TxInput *in, GHashTable *prev_txs, guint index,
+                                    GError **error)
+{
+    g_autofree gchar *key = bc_hex_encode(in->txid, BC_HASH_LEN);
+    const Transaction *prev = g_hash_table_lookup(prev_txs, key);
+    if (prev == NULL) {
+        g_set_error(error, BC_ERROR, BC_ERROR_INVALID,
+                    "input %u spends transaction %s, which is not in the chain", index, key);
+        return NULL;
+    }
+    if (in->vout < 0 || (guint)in->vout >= prev->vout->len) {
+        g_set_error(error, BC_ERROR, BC_ERROR_INVALID,
+                    "input %u spends output %d of %s, which has no such output", index, in->vout,
+                    key);
+        return NULL;
+    }
+    return g_ptr_array_index(prev->vout, in->vout);
+}
+
+/* @excerpt signing-digest */
+/* What input INDEX signs: the hash of a copy of TX with every signature and key removed, in
+ * which input INDEX carries instead the key hash of the output it spends. Signing a copy
+ * without signatures is what lets each input be signed in turn. */
+static void signing_digest(const Transaction *tx, guint index, const TxOutput *spent,
+                           guint8 out[BC_HASH_LEN])
+{
+    g_autoptr(Transaction) trimmed = transaction_new();
+    for (guint i = 0; i < tx->vin->len; i++) {
+        const TxInput *in = g_ptr_array_index(tx->vin, i);
+        if (i == index)
+            transaction_add_input(trimmed, in->txid, in->vout, spent->pubkey_hash,
+                                  BC_RIPEMD160_LEN);
+        else
+            transaction_add_input(trimmed, in->txid, in->vout, NULL, 0);
+    }
+    for (guint i = 0; i < tx->vout->len; i++) {
+        const TxOutput *o = g_ptr_array_index(tx->vout, i);
+        transaction_add_output(trimmed, o->value, o->pubkey_hash);
+    }
+    transaction_hash(trimmed, out);
+}
+/* @end signing-digest */
+
+gboolean transaction_sign(Transaction *tx, const Wallet *wallet, GHashTable *prev_txs,
+                          GError **error)
+{
+    if (transaction_is_coinbase(tx))
+        return TRUE;
+    for (guint i = 0; i < tx->vin->len; i++) {
+        TxInput *in = g_ptr_array_index(tx->vin, i);
+        const TxOutput *spent = spent_output(in, prev_txs, i, error);
+        if (spent == NULL)
+            return FALSE;
+        guint8 digest[BC_HASH_LEN], signature[WALLET_SIGNATURE_LEN];
+        signing_digest(tx, i, spent, digest);
+        if (!wallet_sign(wallet, digest, signature, error))
+            return FALSE;
+        g_bytes_unref(in->signature);
+        in->signature = g_bytes_new(signature, sizeof signature);
+    }
+    return TRUE;
+}
+
+static gboolean invalid(GError **error, const gchar *format, guint index)
+{
+    g_set_error(error, BC_ERROR, BC_ERROR_INVALID, format, index);
+    return FALSE;
+}
+
+/* @excerpt verify-input */
+static gboolean verify_input(const Transaction *tx, guint i, GHashTable *prev_txs, gint64 *total,
+                             GError **error)
+{
+    const TxInput *in = g_ptr_array_index(tx->vin, i);
+    const TxOutput *spent = spent_output(in, prev_txs, i, error);
+    if (spent == NULL)
+        return FALSE;
+    gsize key_len = 0, sig_len = 0;
+    const guint8 *pubkey = g_bytes_get_data(in->pubkey, &key_len);
+    const guint8 *signature = g_bytes_get_data(in->signature, &sig_len);
+    if (key_len != WALLET_PUBLIC_KEY_LEN || sig_len != WALLET_SIGNATURE_LEN)
+        return invalid(error, "input %u has no well-formed key and signature", i);
+    /* The key must be the one the output is locked to: the Go original skipped this check,
+     * so any key could sign away anyone's coins. */
+    guint8 key_hash[BC_RIPEMD160_LEN];
+    wallet_hash_pubkey(pubkey, key_hash);
+    if (!tx_output_is_locked_with(spent, key_hash))
+        return invalid(error, "input %u's key does not own the output it spends", i);
+    guint8 digest[BC_HASH_LEN];
+    signing_digest(tx, i, spent, digest);
+    if (!wallet_verify(pubkey, digest, signature))
+        return invalid(error, "input %u's signature is not valid", i);
+    *total += spent->value;
+    return TRUE;
+}
+/* @end verify-input */
+
+gboolean transaction_verify(const Transaction *tx, GHashTable *prev_txs, GError **error)
+{
+    if (transaction_is_coinbase(tx))
+        return TRUE;
+    if (tx->vin->len == 0 || tx->vout->len == 0)
+        return invalid(error, "a transaction needs inputs and outputs (%u inputs)", tx->vin->len);
+    gint64 out_total = 0, in_total = 0;
+    for (guint i = 0; i < tx->vout->len; i++) {
+        const TxOutput *out = g_ptr_array_index(tx->vout, i);
+        /* Positive, and small enough that no sum of them can overflow. */
+        if (out->value <= 0 || out->value > G_MAXINT32)
+            return invalid(error, "output %u's value is out of range", i);
+        out_total += out->value;
+    }
+    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (guint i = 0; i < tx->vin->len; i++) {
+        const TxInput *in = g_ptr_array_index(tx->vin, i);
+        g_autofree gchar *hex = bc_hex_encode(in->txid, BC_HASH_LEN);
+        gchar *outpoint = g_strdup_printf("%s:%d", hex, in->vout);
+        if (!g_hash_table_add(seen, outpoint))
+            return invalid(error, "input %u spends an output another input already spends", i);
+        if (!verify_input(tx, i, prev_txs, &in_total, error))
+            return FALSE;
+    }
+    if (out_total > in_total) {
+        g_set_error(error, BC_ERROR, BC_ERROR_INVALID,
+                    "outputs are worth %" G_GINT64_FORMAT
+                    ", more than the inputs' %" G_GINT64_FORMAT,
+                    out_total, in_total);
+        return FALSE;
+    }
+    return TRUE;
+}
