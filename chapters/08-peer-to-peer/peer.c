@@ -304,7 +304,8 @@ static gboolean on_ping_timer(gpointer user_data)
         peer_close(peer, "no pong in time");
         return G_SOURCE_REMOVE;
     }
-    if (now - peer->last_received > timeout) {
+    /* With a ping under way its pong decides; otherwise anything received counts. */
+    if (peer->ping_nonce == 0 && now - peer->last_received > timeout) {
         peer->ping_timer = 0;
         peer_close(peer, "silent for too long");
         return G_SOURCE_REMOVE;
