@@ -46,6 +46,9 @@ static gboolean set_value(const BcOption *o, const gchar *text, GError **error)
     case BC_OPT_FLAG:
         *(gboolean *)o->value = TRUE;
         return TRUE;
+    case BC_OPT_LIST:
+        g_ptr_array_add(o->value, (gpointer)text);
+        return TRUE;
     }
     g_assert_not_reached();
 }
@@ -80,7 +83,7 @@ gboolean bc_args_parse(int argc, char **argv, const BcOption *options, gboolean 
                         program_name(), argv[0]);
             return FALSE;
         }
-        if (seen[o - options]) {
+        if (seen[o - options] && o->type != BC_OPT_LIST) {
             g_set_error(error, BC_ERROR, BC_ERROR_INVALID_ARGUMENT, "-%s is given twice", o->name);
             return FALSE;
         }

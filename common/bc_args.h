@@ -9,6 +9,8 @@ typedef enum {
     BC_OPT_STRING, /* value: const gchar ** (points into argv) */
     BC_OPT_INT,    /* value: gint64 *, a whole number in [min, max] */
     BC_OPT_FLAG,   /* value: gboolean *, takes no argument */
+    BC_OPT_LIST,   /* value: GPtrArray * the caller made; each use appends (points into argv);
+                    * the one option that may be given more than once (chapter 8: -connect) */
 } BcOptType;
 
 typedef struct {

@@ -31,6 +31,27 @@ static gboolean parse(SendArgs *a, GError **error, gboolean *help, ...)
     return bc_args_parse((int)argv->len, (char **)argv->pdata, options, help, error);
 }
 
+/* A list option may be given any number of times; each value is appended in order. */
+static void test_list_option(void)
+{
+    g_autoptr(GPtrArray) connect = g_ptr_array_new();
+    const BcOption options[] = {
+        {"connect", BC_OPT_LIST, connect, "HOST:PORT", "a peer", FALSE, 0, 0},
+        {0},
+    };
+    char *argv[] = {"startnode", "-connect", "a:1", "--connect=b:2", "-connect", "c:3", NULL};
+    gboolean help = FALSE;
+    g_autoptr(GError) error = NULL;
+    CU_ASSERT_TRUE(bc_args_parse(6, argv, options, &help, &error));
+    CU_ASSERT_PTR_NULL(error);
+    CU_ASSERT_EQUAL_FATAL(connect->len, 3);
+    CU_ASSERT_STRING_EQUAL(g_ptr_array_index(connect, 0), "a:1");
+    CU_ASSERT_STRING_EQUAL(g_ptr_array_index(connect, 1), "b:2");
+    CU_ASSERT_STRING_EQUAL(g_ptr_array_index(connect, 2), "c:3");
+    char *missing[] = {"startnode", "-connect", NULL};
+    CU_ASSERT_FALSE(bc_args_parse(2, missing, options, &help, NULL));
+}
+
 static void test_both_styles(void)
 {
     SendArgs a;
@@ -105,6 +126,7 @@ void test_args_register(void)
         {"both option styles", test_both_styles},
         {"bad command lines", test_errors},
         {"help for an option without an argument name", test_help_without_arg_name},
+        {"a list option is repeatable", test_list_option},
         {NULL, NULL},
     };
     bc_test_add_suite("common/args", NULL, NULL, tests);
