@@ -228,6 +228,8 @@ check | update)
         # refuse a broken copy of them.
         sh tools/images.sh check || status=1
         sh tools/images.sh selftest || status=1
+        # The last line of 'make check' must count every failed step (tools/summary.sh).
+        sh tests/tools/summary_selftest.sh || status=1
         [ $status = 0 ] && echo "docs-check: excerpts and chapter diffs are current"
         # While a learner solves an exercise the chapter differs from the texts, as it should.
         changed=$(git status --porcelain -- chapters 2>/dev/null | sed 's/^...//' |
