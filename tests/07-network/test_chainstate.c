@@ -116,10 +116,7 @@ static void make_chain(gchar **a, gchar **b)
 
 static void copy_file(const gchar *from, const gchar *to)
 {
-    gsize len = 0;
-    g_autofree gchar *data = bc_test_read_file(from, &len);
-    g_assert(data != NULL);
-    g_assert(g_file_set_contents(to, data, (gssize)len, NULL));
+    g_assert(bc_test_copy_file(from, to));
 }
 
 static gint64 balance_of(const gchar *address)

@@ -106,6 +106,13 @@ gchar *bc_test_read_file(const gchar *path, gsize *len)
     return contents;
 }
 
+gboolean bc_test_copy_file(const gchar *from, const gchar *to)
+{
+    gsize len = 0;
+    g_autofree gchar *data = bc_test_read_file(from, &len);
+    return data != NULL && g_file_set_contents(to, data, (gssize)len, NULL);
+}
+
 gboolean bc_test_damage_gdbm_bucket(const gchar *path)
 {
     gsize len = 0;

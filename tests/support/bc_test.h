@@ -35,6 +35,9 @@ BcRun bc_test_runv(const gchar *dir, const gchar *const *env, const gchar *const
 /* Whole file contents, or NULL. */
 gchar *bc_test_read_file(const gchar *path, gsize *len);
 
+/* "cp FROM TO": FALSE when FROM cannot be read or TO written. */
+gboolean bc_test_copy_file(const gchar *from, const gchar *to);
+
 /* Junk over the first bucket of the GDBM file PATH (header and directory left sound), so that
  * the file opens and its first lookup fails in GDBM ("Malformed bucket header"). */
 gboolean bc_test_damage_gdbm_bucket(const gchar *path);
