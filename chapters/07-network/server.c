@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "bc_error.h"
 #include "log.h"
@@ -223,9 +224,18 @@ Server *server_new(guint16 port, ServerMessageFunc func, ServerSentFunc sent, gp
     g_autoptr(GSocketListener) listener = g_socket_listener_new();
     g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string("127.0.0.1", port);
     g_autoptr(GError) local = NULL;
-    /* Room for a burst of connections before the kernel makes newcomers wait (set before the
-     * socket is added, or it has no effect). */
-    g_socket_listener_set_backlog(listener, SERVER_MAX_CONNECTIONS);
+    /* The backlog is the kernel's queue of connections it has completed but we have not yet
+     * accepted. One message per connection means a sender's connect returns, its message is
+     * written and closed before we even accept: a burst of senders (or one node's 64 sends at
+     * once) fills the queue faster than one main loop drains it, whatever our reader cap. When
+     * the queue is full the kernel drops the SYN and the sender tries again only after its 1 s
+     * retransmit timeout; with the old backlog of 64 that was 1 connect in 40 under load (the
+     * kernel's ListenOverflows count matched the senders' SYN retransmits, and no TIME_WAIT
+     * count was ever exceeded). So the queue gets the system's maximum, SOMAXCONN, as Go's
+     * listener takes it: it costs us no file descriptor (the kernel holds the connections, and
+     * caps them at net.core.somaxconn), and our own bounds apply once we accept. Set before the
+     * socket is added, or it has no effect. */
+    g_socket_listener_set_backlog(listener, SOMAXCONN);
     if (!g_socket_listener_add_address(listener, address, G_SOCKET_TYPE_STREAM,
                                        G_SOCKET_PROTOCOL_TCP, NULL, NULL, &local)) {
         if (g_error_matches(local, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
