@@ -98,6 +98,10 @@ static guint wait_lines(Node *node, const gchar *text, guint n)
 
 /* ---- before and after ---- */
 
+/* When the first load began: issue 11 wants the whole suite under 60 s, a figure each load
+ * prints (a bound stated, not checked: speed is measured by benchmarks). */
+static gint64 suite_start;
+
 typedef struct {
     const gchar *name;
     gint64 start;
@@ -157,6 +161,8 @@ static void load_begin(Load *load, const gchar *name)
     load->fds_before = load->fds_peak = node_fds(central);
     load->rss_before = load->rss_peak = node_rss_kib(central);
     load->start = g_get_monotonic_time();
+    if (suite_start == 0)
+        suite_start = load->start;
 }
 
 static void load_sample(Load *load)
@@ -196,6 +202,8 @@ static void load_end(Load *load)
     g_autofree gchar *chain_after = CLI(central_port, "printchain");
     CU_ASSERT_STRING_EQUAL(chain_after, load->chain);
     g_free(load->chain);
+    g_printerr("\n  load: the suite so far %.1f s (issue 11's bound for all of it: 60 s)",
+               (gdouble)(g_get_monotonic_time() - suite_start) / G_USEC_PER_SEC);
 }
 
 /* ---- clients that run in threads: no CUnit in here, failures are counted ---- */
@@ -282,8 +290,8 @@ static gint run_clients(Load *load, guint n_clients, guint count, GBytes *messag
     }
     g_mutex_clear(&lock);
     g_cond_clear(&go);
-    g_printerr("\n  load: %u connects, %d of them after a dropped SYN (1 s each)", n_clients * count,
-               retried);
+    g_printerr("\n  load: %u connects, %d of them after a dropped SYN (1 s each)",
+               n_clients * count, retried);
     return failures;
 }
 

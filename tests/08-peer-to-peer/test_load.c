@@ -7,7 +7,7 @@
  *   - 500 slow connections that trickle a version a byte at a time: 64 are held until the
  *     handshake timeout, the rest refused;
  *   - a peer that never reads asks for blocks until its send queue passes PEER_MAX_SEND_QUEUE
- *     and it is dropped (at most 2,000 getdata of 500 blocks each);
+ *     and it is dropped (at most 2,000 getdata of 500 blocks each), then a second one;
  *   - a frame that announces a 100 MiB payload: refused at its header (MESSAGE_MAX_SIZE).
  * After each: the node answers a new peer's handshake and ping, a fresh node syncs its whole
  * chain, the chain is unchanged, and the node's open files and resident memory come back to
@@ -30,11 +30,14 @@
 /* How far the node may stay above its figures from before the load. File descriptors: none
  * should stay open, a few may still be closing. Memory: malloc keeps some freed memory for
  * later, so RSS does not fall back to the byte. A peer that never reads makes the node hold up
- * to PEER_MAX_SEND_QUEUE bytes of frames, about as much again in their bookkeeping (a frame is a
- * block of a few hundred bytes), and malloc keeps that for reuse: twice the queue limit. */
+ * to PEER_MAX_SEND_QUEUE bytes of frames (each a block of a few hundred bytes), their
+ * bookkeeping and the blocks decoded and encoded to make them; malloc keeps that memory for
+ * reuse (measured: +22 to +35 MiB here): three times the queue limit. A second such peer
+ * reuses it, and may add only LOAD_RSS_SLACK_REUSE_KIB. */
 #define LOAD_FD_SLACK 4
 #define LOAD_RSS_SLACK_KIB (16 * 1024)
-#define LOAD_RSS_SLACK_QUEUE_KIB (2 * PEER_MAX_SEND_QUEUE / 1024)
+#define LOAD_RSS_SLACK_QUEUE_KIB (3 * PEER_MAX_SEND_QUEUE / 1024)
+#define LOAD_RSS_SLACK_REUSE_KIB (4 * 1024)
 
 /* Under AddressSanitizer freed memory waits in a quarantine of up to 256 MiB before it is
  * reused, so RSS grows with any churn, leak or not: the RSS bound is then only printed, and
@@ -169,6 +172,10 @@ static guint wait_lines(const gchar *text, guint n)
 
 /* ---- before and after ---- */
 
+/* When the first load began: issue 11 wants the whole suite under 60 s, a figure each load
+ * prints (a bound stated, not checked: speed is measured by benchmarks). */
+static gint64 suite_start;
+
 typedef struct {
     const gchar *name;
     gint64 start;
@@ -213,6 +220,8 @@ static void load_begin(Load *load, const gchar *name)
     load->rss_before = load->rss_peak = node_rss_kib();
     load->rss_slack_kib = LOAD_RSS_SLACK_KIB;
     load->start = g_get_monotonic_time();
+    if (suite_start == 0)
+        suite_start = load->start;
 }
 
 static void load_sample(Load *load)
@@ -253,6 +262,8 @@ static void load_end(Load *load)
     g_clear_pointer(&node, node_free);
     g_autofree gchar *after = CLI(node_port, "printchain");
     CU_ASSERT_STRING_EQUAL(after, chain);
+    g_printerr("\n  load: the suite so far %.1f s (issue 11's bound for all of it: 60 s)",
+               (gdouble)(g_get_monotonic_time() - suite_start) / G_USEC_PER_SEC);
 }
 
 /* ---- sockets ---- */
@@ -482,15 +493,13 @@ static gboolean write_ok(FakePeer *fake, const void *data, gsize len)
     return g_output_stream_write_all(fake->out, data, len, NULL, NULL, NULL);
 }
 
-/* A handshaken peer that never reads asks for the tip block SYNC_MAX_INV times per getdata (the
- * most one getdata may ask), up to 2,000 getdata: the answers pile up in its send queue until
- * that passes PEER_MAX_SEND_QUEUE, and the node drops it. */
-static void test_never_reading_peer(void)
+/* One peer, from FROM_IP, that never reads: it asks for the tip block SYNC_MAX_INV times per
+ * getdata (the most one getdata may ask), up to 2,000 getdata, and the answers pile up in its
+ * send queue until that passes PEER_MAX_SEND_QUEUE and the node drops it. The number of drops
+ * logged so far is DROPS_BEFORE; the getdata written before the drop are printed. */
+static void never_reading_peer(Load *load, const gchar *from_ip, guint drops_before)
 {
-    Load load = {0};
-    load_begin(&load, "a peer that never reads");
-    load.rss_slack_kib = LOAD_RSS_SLACK_QUEUE_KIB;
-    g_autoptr(FakePeer) fake = fake_connect("127.0.0.20", node_port);
+    g_autoptr(FakePeer) fake = fake_connect(from_ip, node_port);
     fake_handshake(fake);
     /* A locator the node does not know: its answer lists its blocks from genesis up. */
     guint8 junk[BC_HASH_LEN] = {1};
@@ -511,17 +520,35 @@ static void test_never_reading_peer(void)
            write_ok(fake, g_bytes_get_data(getdata, NULL), g_bytes_get_size(getdata))) {
         sent++;
         if (sent % 10 == 0) {
-            load_sample(&load);
-            if (count_lines(dropped) > 0)
+            load_sample(load);
+            if (count_lines(dropped) > drops_before)
                 break;
         }
     }
-    guint seen = wait_lines(dropped, 1);
-    load_sample(&load);
-    g_printerr("\n  load: dropped after %u getdata (%u blocks asked for)", sent,
-               sent * SYNC_MAX_INV);
-    CU_ASSERT_EQUAL(seen, 1);
+    guint seen = wait_lines(dropped, drops_before + 1);
+    load_sample(load);
+    g_printerr("\n  load: %s dropped after %u getdata (%u blocks asked for), RSS %" G_GUINT64_FORMAT
+               " KiB",
+               from_ip, sent, sent * SYNC_MAX_INV, node_rss_kib());
+    CU_ASSERT_EQUAL(seen, drops_before + 1);
     CU_ASSERT(sent < 2000);
+}
+
+/* Two such peers, one after the other. The first leaves the node's RSS up to
+ * LOAD_RSS_SLACK_QUEUE_KIB higher: malloc keeps what the queue held for reuse. The second
+ * reuses it: RSS grows by at most LOAD_RSS_SLACK_REUSE_KIB more, so the memory is bounded by
+ * the limit, not by how many peers do this. */
+static void test_never_reading_peer(void)
+{
+    Load load = {0};
+    load_begin(&load, "2 peers that never read");
+    load.rss_slack_kib = LOAD_RSS_SLACK_QUEUE_KIB;
+    never_reading_peer(&load, "127.0.0.20", 0);
+    guint64 after_first = node_rss_kib();
+    never_reading_peer(&load, "127.0.0.21", 1);
+    guint64 after_second = node_rss_kib();
+    if (!LOAD_UNDER_ASAN)
+        CU_ASSERT(after_second <= after_first + LOAD_RSS_SLACK_REUSE_KIB);
     load_end(&load);
 }
 
@@ -561,7 +588,7 @@ void test_load_register(void)
         {"200 peers at once: all queued, 64 taken, 136 refused", test_concurrent_peers},
         {"messages from 8 handshaken clients, each answered", test_many_messages},
         {"500 slow connections: the handshake timeout, the inbound cap", test_slow_connections},
-        {"a peer that never reads is dropped at its send-queue limit", test_never_reading_peer},
+        {"peers that never read are dropped at the send-queue limit", test_never_reading_peer},
         {"a 100 MiB payload is refused at its header", test_huge_payload},
         {NULL, NULL},
     };
