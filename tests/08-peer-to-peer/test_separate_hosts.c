@@ -99,7 +99,8 @@ static void remove_hosts(void)
  * host end is its eth0 with address 10.208.0.I+1/24. FALSE with *WHY when ip refuses. */
 static gboolean make_hosts(gchar **why)
 {
-    if (g_find_program_in_path("ip") == NULL) {
+    g_autofree gchar *ip_path = g_find_program_in_path("ip");
+    if (ip_path == NULL) {
         *why = g_strdup("no 'ip' command (Debian: apt-get install iproute2)");
         return FALSE;
     }
