@@ -223,6 +223,13 @@ static void stop_nodes(void)
 {
     for (guint i = 0; i < n_nodes; i++)
         g_subprocess_send_signal(nodes[i].proc, SIGTERM);
+    /* Read to the end of every pipe: a node blocked on a full one would not stop. */
+    for (gboolean open = TRUE; open;) {
+        pump(0.1);
+        open = FALSE;
+        for (guint i = 0; i < n_nodes; i++)
+            open = open || nodes[i].fd >= 0;
+    }
     for (guint i = 0; i < n_nodes; i++) {
         g_subprocess_wait(nodes[i].proc, NULL, NULL);
         g_object_unref(nodes[i].proc);
