@@ -92,12 +92,58 @@ static void test_check_refuses(void)
     }
 }
 
+/* The peer graph (docs/img/src/08-peer-graph.dot, drawn from the same logs) has a dashed edge
+ * for each address a node learnt, as its log says, and a solid one for each it was told of. */
+static void test_peer_graph(void)
+{
+    g_autoptr(GPtrArray) logs = saved_logs();
+    g_autoptr(GHashTable) learned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GRegex) learn_re =
+        g_regex_new("^\\[([0-9]+)\\] learned address [^ ]*:([0-9]+) from peer", G_REGEX_MULTILINE,
+                    0, NULL);
+    for (guint i = 0; i < N_LOGS; i++) {
+        g_autoptr(GMatchInfo) m = NULL;
+        for (g_regex_match(learn_re, g_ptr_array_index(logs, i), 0, &m);
+             g_match_info_matches(m); g_match_info_next(m, NULL)) {
+            g_autofree gchar *self = g_match_info_fetch(m, 1);
+            g_autofree gchar *port = g_match_info_fetch(m, 2);
+            g_hash_table_add(learned, g_strdup_printf("%s -> %s", self, port));
+        }
+    }
+    g_autofree gchar *path = src_path("08-peer-graph.dot");
+    g_autofree gchar *dot = bc_test_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dot);
+    g_autoptr(GRegex) edge_re = g_regex_new(
+        "^    \"([0-9]+)\" -> \"([0-9]+)\" \\[style=(dashed|bold)", G_REGEX_MULTILINE, 0, NULL);
+    g_autoptr(GMatchInfo) m = NULL;
+    guint dashed = 0, bold = 0;
+    for (g_regex_match(edge_re, dot, 0, &m); g_match_info_matches(m); g_match_info_next(m, NULL)) {
+        g_autofree gchar *from = g_match_info_fetch(m, 1);
+        g_autofree gchar *to = g_match_info_fetch(m, 2);
+        g_autofree gchar *style = g_match_info_fetch(m, 3);
+        g_autofree gchar *key = g_strdup_printf("%s -> %s", from, to);
+        if (g_str_equal(style, "dashed")) {
+            dashed++;
+            if (!g_hash_table_contains(learned, key))
+                g_printerr("\n  dashed edge %s: no such line in the logs", key);
+            CU_ASSERT_TRUE(g_hash_table_contains(learned, key));
+        } else {
+            bold++;
+        }
+    }
+    /* A line of five: four told of; each node learnt every other but the one it was told of. */
+    CU_ASSERT_EQUAL(bold, N_LOGS - 1);
+    CU_ASSERT_EQUAL(dashed, N_LOGS * (N_LOGS - 1) - (N_LOGS - 1));
+    CU_ASSERT_EQUAL(dashed, g_hash_table_size(learned)); /* every address learnt is drawn */
+}
+
 void test_picture_register(void)
 {
     static const BcTest tests[] = {
         {"the five-node picture shows every message of its logs", test_saved_picture},
         {"the picture check refuses an arrow missing, extra, mislabelled or reversed",
          test_check_refuses},
+        {"the peer graph shows whom each node was told of and learnt of", test_peer_graph},
         {NULL, NULL},
     };
     bc_test_add_suite("08/picture", NULL, NULL, tests);
