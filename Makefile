@@ -72,14 +72,19 @@ check: deps
 	if [ -f $(BUILD)/fuzz/results ]; then cp $(BUILD)/fuzz/results $(BUILD)/checks/fuzz-check.cunit; fi; \
 	sh tools/summary.sh $(BUILD)/checks
 
-# 'make bench-ch02' (or bench-ch2): one chapter's benchmarks (tests/NN-name/bench_*.c) only.
+# 'make bench-ch02' (or bench-ch2): one chapter's benchmarks (tests/NN-name/bench_*.c) only,
+# their tables drawn as 'make bench' draws them.
 bench-ch%: common
 	+@ch='$(call chapter_of,$*)'; \
 	if [ -z "$$ch" ]; then \
 	    echo "no chapter '$*': the chapters are $(foreach c,$(CHAPTERS),bench-ch$(firstword $(subst -, ,$(c))))" >&2; \
 	    exit 2; \
 	fi; \
-	$(SUB) CH=$$ch bench
+	$(SUB) CH=$$ch bench || exit 1; \
+	for t in $(BUILD)/bench/*.tsv; do \
+	    [ -f "$$t" ] && command -v gnuplot >/dev/null || break; \
+	    sh tools/plot.sh "$$t" || true; \
+	done
 
 # Each table a benchmark wrote ($(BUILD)/bench/NAME.tsv) is drawn beside it as NAME.svg and
 # NAME.png (tools/plot.sh) when gnuplot is installed.

@@ -125,6 +125,14 @@ function notes_after(q,    j) {
     }
 }
 
+# How many messages of queue Q are still to be drawn before its event I.
+function distance(q, i,    j, n) {
+    n = 0
+    for (j = qpos[q]; j < i; j++)
+        if (ekind[q, j] != "note" && !done[q, j]) n++
+    return n
+}
+
 function draw(q, i,    pq, pi, p, from, to) {
     notes_before(q, i)
     done[q, i] = 1; qpos[q] = i + 1
@@ -144,6 +152,9 @@ function draw(q, i,    pq, pi, p, from, to) {
     # message (or the end).
     if (ekind[q, i] == "recv") notes_after(q)
     else if (pq && paired_in_order) notes_after(pq)
+    # A node with no message left: the rest of its log (its "stopped") happened now.
+    if (!head(q)) notes_before(q, 0)
+    if (pq && !head(pq)) notes_before(pq, 0)
 }
 
 END {
@@ -172,8 +183,18 @@ END {
         }
         if (drawn) continue
         if (!any) break
-        # Two messages crossed (each side waits for the other): draw the first one anyway.
-        for (q = 1; q <= nq; q++) if (head(q)) { draw(q, head(q)); break }
+        # Messages crossed (each side sent before it read what the other sent, as on a lasting
+        # connection): draw the one whose arrival is nearest its receiver's next message, so
+        # that the crossing is settled where it happened, not by running one node ahead.
+        best = 0; best_d = -1
+        for (q = 1; q <= nq; q++) {
+            i = head(q)
+            if (!i) continue
+            split(partner[q SUBSEP i], pp, SUBSEP)
+            d = distance(pp[1], pp[2])
+            if (best_d < 0 || d < best_d) { best = q; best_d = d }
+        }
+        draw(best, head(best))
     }
     for (q = 1; q <= nq; q++) notes_before(q, 0)
 }

@@ -2,8 +2,9 @@
 # summary.sh DIR: the one summary of 'make check', from what each of its steps left in DIR
 # (the Makefile's check target writes them):
 #   NAME.status   the step's exit status (every step has one)
-#   NAME.cunit    a CUnit runner's counts, "suites failed tests failed asserts failed"
-#                 (the chapters' runners, and fuzz-check, which counts a test per target)
+#   NAME.cunit    a CUnit runner's counts, "suites failed tests failed asserts failed [skipped]"
+#                 (the chapters' runners, and fuzz-check, which counts a test per target);
+#                 a skipped test (bc_test_skip: it cannot run here) is not counted as passed
 #   NAME.counts   "passed failed" of a step that is not CUnit (docs-check, each doc command)
 # It prints the CUnit counts in CUnit's own layout, one line per other step, then
 # 'check: N passed, M failed', where N and M add up every test, every doc command, docs-check
@@ -26,7 +27,8 @@ for f in "$dir"/*.status; do
 done | awk '
     $2 == "cunit" {
         runs++; s += $4; sf += $5; t += $6; tf += $7; a += $8; af += $9
-        passed += $6 - $7; failed += $7; counted = $7 + $5
+        passed += $6 - $7 - $10; failed += $7; skipped += $10; counted = $7 + $5
+        if ($10 > 0) skips[++nk] = sprintf("  %-16s %6d skipped: its log says why (SKIPPED:)", $1, $10)
     }
     $2 == "counts" {
         other[++n] = sprintf("  %-16s %6d passed, %d failed", $1, $4, $5)
@@ -46,6 +48,8 @@ done | awk '
         if (n) print "\nOther checks:"
         for (i = 1; i <= n; i++) print other[i]
         for (i = 1; i <= nl; i++) print lost[i]
-        printf "\ncheck: %d passed, %d failed\n", passed, failed
+        if (nk) print "\nSkipped tests:"
+        for (i = 1; i <= nk; i++) print skips[i]
+        printf "\ncheck: %d passed, %d failed%s\n", passed, failed, skipped ? sprintf(", %d skipped", skipped) : ""
         exit failed > 0
     }'

@@ -25,6 +25,26 @@ void bc_test_add_suite(const gchar *name, CU_SetUpFunc setup, CU_TearDownFunc te
         g_assert(CU_add_test(suite, t->name, t->func) != NULL);
 }
 
+static guint skipped;
+
+void bc_test_skip(const gchar *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    g_autofree gchar *why = g_strdup_vprintf(format, ap);
+    va_end(ap);
+    g_printerr("\n  SKIPPED: %s\n", why);
+    skipped++;
+    /* CI sets it: there every test must run, and a skip is a failure. */
+    if (g_getenv("BC_TEST_NO_SKIP") != NULL)
+        CU_FAIL("skipped, and BC_TEST_NO_SKIP is set");
+}
+
+guint bc_test_skipped(void)
+{
+    return skipped;
+}
+
 gchar *bc_test_tmpdir(void)
 {
     g_autoptr(GError) error = NULL;

@@ -14,6 +14,13 @@ typedef struct {
 void bc_test_add_suite(const gchar *name, CU_SetUpFunc setup, CU_TearDownFunc teardown,
                        const BcTest *tests);
 
+/* Says that the running test was skipped and why (it cannot run here: not root, for instance).
+ * The runner counts the skips, and the summary of 'make check' shows them, so a test that
+ * did not run is never mistaken for one that passed. */
+/* With BC_TEST_NO_SKIP set (CI) a skip fails the test instead. */
+void bc_test_skip(const gchar *format, ...) G_GNUC_PRINTF(1, 2);
+guint bc_test_skipped(void);
+
 /* A fresh temporary directory, removed with everything in it by bc_test_tmpdir_remove(). */
 gchar *bc_test_tmpdir(void);
 void bc_test_tmpdir_remove(const gchar *dir);

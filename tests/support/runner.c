@@ -26,12 +26,14 @@ int main(void)
     if (path != NULL) {
         FILE *f = fopen(path, "w");
         if (f != NULL) {
-            fprintf(f, "%u %u %u %u %u %u\n", suites, suites_failed, tests, tests_failed, asserts,
-                    asserts_failed);
+            fprintf(f, "%u %u %u %u %u %u %u\n", suites, suites_failed, tests, tests_failed, asserts,
+                    asserts_failed, bc_test_skipped());
             fclose(f);
         }
     }
     CU_cleanup_registry();
+    if (bc_test_skipped() > 0)
+        printf("\n%u test(s) SKIPPED: see 'SKIPPED:' above\n", bc_test_skipped());
     printf("\n");
     return tests_failed == 0 && suites_failed == 0 && tests > 0 ? 0 : 1;
 }

@@ -40,6 +40,8 @@ case_ build-failure "check: 10 passed, 1 failed" 1 \
     tests-a.status=0 "tests-a.cunit=2 0 10 0 50 0" tests-b.status=2
 case_ crash-after-counts "check: 10 passed, 1 failed" 1 \
     tests-a.status=139 "tests-a.cunit=2 0 10 0 50 0"
+case_ skipped "check: 9 passed, 0 failed, 1 skipped" 0 \
+    tests-ch.status=0 "tests-ch.cunit=2 0 10 0 50 0 1"
 if [ $status -eq 0 ]; then
     echo "summary: selftest: every failing step was counted"
 fi
