@@ -480,11 +480,11 @@ static void handle_getdata(Node *node, const Message *m)
 /* The outputs TX spends, as the mempool wants them. */
 static GArray *spends_of(const Transaction *tx)
 {
-    GArray *spends = g_array_new(FALSE, FALSE, sizeof(MempoolOutpoint));
+    GArray *spends = g_array_new(FALSE, FALSE, sizeof(Outpoint));
     for (guint i = 0; i < tx->vin->len; i++) {
         const TxInput *in = g_ptr_array_index(tx->vin, i);
-        MempoolOutpoint o = {.index = in->vout};
-        memcpy(o.txid, in->txid, BC_HASH_LEN);
+        Outpoint o;
+        outpoint_init(&o, in->txid, in->vout);
         g_array_append_val(spends, o);
     }
     return spends;
@@ -500,7 +500,7 @@ static void forget_mined(Node *node, const Block *block)
         g_autoptr(GArray) spends = spends_of(tx);
         for (guint i = 0; i < spends->len; i++) {
             const guint8 *other =
-                mempool_spender(node->mempool, &g_array_index(spends, MempoolOutpoint, i));
+                mempool_spender(node->mempool, &g_array_index(spends, Outpoint, i));
             if (other != NULL) {
                 guint8 copy[BC_HASH_LEN];
                 memcpy(copy, other, BC_HASH_LEN);
@@ -551,7 +551,7 @@ static void handle_tx(Node *node, const Message *m)
         return;
     g_autoptr(GArray) spends = tx != NULL ? spends_of(tx) : NULL;
     if (tx == NULL || !validation_check_transaction(node->bc, tx, &error) ||
-        !mempool_add(node->mempool, tx->id, m->transaction, (const MempoolOutpoint *)spends->data,
+        !mempool_add(node->mempool, tx->id, m->transaction, (const Outpoint *)spends->data,
                      spends->len, &error)) {
         node_log("dropped transaction from %s: %s", m->addr_from, error->message);
         return;

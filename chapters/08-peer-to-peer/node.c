@@ -385,11 +385,11 @@ static void handle_getdata(Node *node, Peer *peer, const Message *m)
 /* The outputs TX spends, as the mempool wants them. */
 static GArray *spends_of(const Transaction *tx)
 {
-    GArray *spends = g_array_new(FALSE, FALSE, sizeof(MempoolOutpoint));
+    GArray *spends = g_array_new(FALSE, FALSE, sizeof(Outpoint));
     for (guint i = 0; i < tx->vin->len; i++) {
         const TxInput *in = g_ptr_array_index(tx->vin, i);
-        MempoolOutpoint o = {.index = in->vout};
-        memcpy(o.txid, in->txid, BC_HASH_LEN);
+        Outpoint o;
+        outpoint_init(&o, in->txid, in->vout);
         g_array_append_val(spends, o);
     }
     return spends;
@@ -405,7 +405,7 @@ static void forget_mined(Node *node, const Block *block)
         g_autoptr(GArray) spends = spends_of(tx);
         for (guint i = 0; i < spends->len; i++) {
             const guint8 *other =
-                mempool_spender(node->mempool, &g_array_index(spends, MempoolOutpoint, i));
+                mempool_spender(node->mempool, &g_array_index(spends, Outpoint, i));
             if (other != NULL) {
                 guint8 copy[BC_HASH_LEN];
                 memcpy(copy, other, BC_HASH_LEN);
@@ -496,7 +496,7 @@ static void handle_tx(Node *node, Peer *peer, const Message *m)
         peer_misbehaving(peer, 10, "an invalid transaction");
         return;
     }
-    if (!mempool_add(node->mempool, tx->id, m->transaction, (const MempoolOutpoint *)spends->data,
+    if (!mempool_add(node->mempool, tx->id, m->transaction, (const Outpoint *)spends->data,
                      spends->len, &error)) {
         node_log("dropped transaction from peer %u: %s", peer->id, error->message);
         reject(peer, tx->id, error->message);
