@@ -20,5 +20,10 @@ typedef enum {
 
 GQuark bc_error_quark(void);
 
+/* Sets ERROR to BC_ERROR_INVALID, a rule broken, with the formatted message, and returns FALSE,
+ * so that a check reads 'return bc_set_invalid(error, "input %u ...", i);' (first used in
+ * chapter 5, by the signature checks). */
+gboolean bc_set_invalid(GError **error, const gchar *format, ...) G_GNUC_PRINTF(2, 3);
+
 /* Prints "error: MESSAGE" on stderr, the CLI's one way to report a failure. */
 void bc_print_error(const GError *error);

@@ -317,9 +317,10 @@ static gdouble big_random_tx(gint32 n, guint *inputs)
     g_autoptr(GBytes) raw = transaction_serialize(tx);
     g_assert(g_bytes_get_size(raw) <= 1024 * 1024);
     gdouble start = now();
+    /* Refused by the decoder (more inputs than TRANSACTION_MAX_INPUTS) or, under the caps, by
+     * validation: either way the time is what a node spends on it. */
     g_autoptr(Transaction) got = transaction_deserialize(raw, &error);
-    g_assert_no_error(error);
-    gboolean ok = validation_check_transaction(bc, got, &error);
+    gboolean ok = got != NULL && validation_check_transaction(bc, got, &error);
     gdouble elapsed = now() - start;
     g_assert(!ok);
     return elapsed;

@@ -75,7 +75,7 @@ G_GNUC_UNUSED static void copy_file(const gchar *from_name, const gchar *to_name
     g_assert_no_error(error);
 }
 
-static Node *start_and_listen(guint16 port, guint16 central_port_)
+G_GNUC_UNUSED static Node *start_and_listen(guint16 port, guint16 central_port_)
 {
     Node *node = start_node(dir, port, central_port_, NULL);
     g_autofree gchar *line = wait_log(node, "listening on", NODE_HARNESS_DEADLINE_S);
@@ -127,7 +127,7 @@ G_GNUC_UNUSED static GBytes *raw_message(const gchar *command, GVariant *payload
 }
 
 /* Our own node address: a listening socket the node may connect to. */
-static void listen_on(guint16 port)
+G_GNUC_UNUSED static void listen_on(guint16 port)
 {
     listener = listen_socket(port);
     /* Only a deadline: a node that never calls fails the test instead of hanging it. */
@@ -135,7 +135,7 @@ static void listen_on(guint16 port)
 }
 
 /* The next message a node sends to our listener, decoded. */
-static Message *receive_message(void)
+G_GNUC_UNUSED static Message *receive_message(void)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(GSocket) peer = g_socket_accept(listener, NULL, &error);
