@@ -31,7 +31,7 @@
 
 #define BENCH_BITS 8
 #define BENCH_NODE "3000"
-#define CHAIN_FORMAT 4 /* bump when the generator or the file layout changes */
+#define CHAIN_FORMAT 5 /* bump when the generator or the file layout changes */
 
 static const gchar *const FILES[] = {"blockchain_" BENCH_NODE ".db", "chainstate_" BENCH_NODE ".db",
                                      "wallet_" BENCH_NODE ".dat"};

@@ -24,7 +24,7 @@
 
 #define BENCH_BITS 8
 #define BENCH_NODE "3000"
-#define CHAIN_FORMAT 4 /* tests/07-network/bench_chain.c's: the same chains, the same cache */
+#define CHAIN_FORMAT 5 /* tests/07-network/bench_chain.c's: the same chains, the same cache */
 #define HEIGHT 10000
 #define PORT 18533
 #define DEADLINE_S 600.0
