@@ -42,4 +42,9 @@ $out"
 done
 [ "$(printf '%s\n' "$out" | wc -l)" -eq 2 ] || fail "two lines from 'peers' (C and M), got:
 $out"
+# Stop the nodes still running and wait for them, so that none writes into the directory as
+# it is removed.
+for p in $pids; do
+    kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null
+done
 exit 0
