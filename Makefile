@@ -3,7 +3,7 @@
 #   make check      all tests, docs-check      make check SANITIZE=1   the same under ASan+UBSan
 #   make check-ch03 one chapter's tests
 #   make bench      benchmarks                 make diff        regenerate docs/diffs/
-#   make demo       the chapter 7 network scenario
+#   make demo       the chapter 7 network scenario (CH=08: on chapter 8's peer-to-peer node)
 #   make exercises  list the exercises   make exercise EX=03-printchain-limit   check one
 #   make exercises-verify   prove every exercise honest against its reference solution
 #   make doc-commands       run every command the docs show (tools/doc_commands.sh)
@@ -98,7 +98,7 @@ bench: all
 	done
 
 demo: all
-	@BUILD=$(BUILD) bash demo/run.sh
+	@BUILD=$(BUILD) CH=$(CH) bash demo/run.sh
 
 diff:
 	@sh tools/docs.sh diff

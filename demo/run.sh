@@ -2,12 +2,15 @@
 # demo/run.sh: plays the chapter 7 article's scenario ("Результат") with three real nodes.
 #
 #   make demo                 (builds everything, then runs this script)
+#   make demo CH=08           the same scenario on chapter 8's peer-to-peer node
 #   bash demo/run.sh          (builds $BUILD/07-network/blockchain first if it is missing)
 #
 # NODE 3000 is the central node, NODE 3001 a wallet node, NODE 3002 a miner. Everything
 # happens in a fresh temporary directory with the article's mining difficulty.
 #
 # Settings (environment):
+#   CH=08             the chapter whose program plays it: 07 (the default) or 08, whose nodes
+#                     dial BC_CENTRAL_NODE when given no -connect, so the same commands work
 #   DEMO_PORT=4000    use ports 4000, 4001, 4002 instead of 3000, 3001, 3002
 #   BUILD=build-san   the build directory to take the program from ('make demo' passes its
 #                     own, so 'make demo SANITIZE=1' runs build-san's); build by default
@@ -23,7 +26,16 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-build}
-BIN=$ROOT/$BUILD/07-network/blockchain
+CH=${CH:-07}
+case $CH in
+7 | 07 | 07-network) CH=07 CHAPTER=07-network ;;
+8 | 08 | 08-peer-to-peer) CH=08 CHAPTER=08-peer-to-peer ;;
+*)
+    echo "demo: CH must be 07 or 08 (the chapters with a network), not '$CH'" >&2
+    exit 2
+    ;;
+esac
+BIN=$ROOT/$BUILD/$CHAPTER/blockchain
 TIMEOUT=${DEMO_TIMEOUT:-20}
 if ! [[ $TIMEOUT =~ ^[1-9][0-9]*$ ]]; then
     echo "demo: DEMO_TIMEOUT must be a whole number of seconds, not '$TIMEOUT'" >&2
@@ -217,10 +229,10 @@ port_busy() {
 # Before starting: the program, free ports, a fresh directory.
 
 if [[ ! -x $BIN ]]; then
-    echo "demo: $BIN is missing, building it (make ch07 BUILD=$BUILD)"
-    make -C "$ROOT" --no-print-directory BUILD="$BUILD" ch07 ||
-        die "building chapter 7 into $BUILD/ failed (the lines above say why)"
-    [[ -x $BIN ]] || die "make ch07 BUILD=$BUILD did not make $BIN"
+    echo "demo: $BIN is missing, building it (make ch$CH BUILD=$BUILD)"
+    make -C "$ROOT" --no-print-directory BUILD="$BUILD" "ch$CH" ||
+        die "building chapter $CH into $BUILD/ failed (the lines above say why)"
+    [[ -x $BIN ]] || die "make ch$CH BUILD=$BUILD did not make $BIN"
 fi
 for port in "$CENTRAL" "$WALLET" "$MINER"; do
     if port_busy "$port"; then
@@ -231,7 +243,7 @@ done
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/blockchain-demo.XXXXXX")
 START=$SECONDS
 
-echo "The article's network scenario: central node $CENTRAL, wallet node $WALLET, miner $MINER."
+echo "The article's network scenario on chapter $CH ($CHAPTER): central node $CENTRAL, wallet node $WALLET, miner $MINER."
 echo "Working directory: $WORK, node logs in PORT-ROLE.log there"
 echo "(removed after a success unless DEMO_KEEP=1; kept after a failure)"
 echo "BC_CENTRAL_NODE=$BC_CENTRAL_NODE, article difficulty (16 bits)"
@@ -322,18 +334,27 @@ done
 # ---------------------------------------------------------------------------------------
 # The run drawn from the nodes' logs (demo/picture.sh), where it outlives the work directory.
 
-PICTURES=${DEMO_OUT:-$ROOT/${BUILD:-build}/demo}
+# Chapter 7's picture stays in build/demo when chapter 8's is drawn: that one goes to build/demo-08.
+PICTURES=${DEMO_OUT:-$ROOT/${BUILD:-build}/demo$([[ $CH == 07 ]] || echo "-$CH")}
 {
     printf 'name\taddress\tarticle\tgot\n'
     for i in "${!NAMES[@]}"; do
         printf '%s\t%s\t%s\t%s\n' "${NAMES[i]}" "${ADDRS[i]}" "${ARTICLE[i]}" "${GOT[i]}"
     done
 } > "$WORK/balances.tsv"
-bash "$ROOT/demo/picture.sh" "$PICTURES" "$WALLET=wallet node;$CENTRAL=central node;$MINER=miner" \
-    "$WORK/balances.tsv" "$WORK/$CENTRAL-central.log" "$WORK/$WALLET-wallet.log" \
-    "$WORK/$MINER-miner.log" "$WORK/$WALLET-wallet-again.log" || die "cannot draw the run"
+LOGS=("$WORK/$CENTRAL-central.log" "$WORK/$WALLET-wallet.log" "$WORK/$MINER-miner.log"
+    "$WORK/$WALLET-wallet-again.log")
+# The picture pairs each "[ID] sent CMD to ADDR: ..." line with its "[ID] received CMD from
+# ADDR: ..." line (tools/logseq.awk); logs without such lines would give a picture of no arrows.
 echo
-echo "The run, drawn from the nodes' logs: $PICTURES/scenario.html (and scenario.svg)"
+if grep -Eq '^\[[0-9]+\] sent [a-z]+ to ' "${LOGS[@]}"; then
+    bash "$ROOT/demo/picture.sh" "$PICTURES" \
+        "$WALLET=wallet node;$CENTRAL=central node;$MINER=miner" "$WORK/balances.tsv" \
+        "${LOGS[@]}" || die "cannot draw the run"
+    echo "The run, drawn from the nodes' logs: $PICTURES/scenario.html (and scenario.svg)"
+else
+    echo "No picture of the run: these logs have no '[ID] sent CMD to ADDR: ...' lines to draw"
+fi
 ((mismatches == 0)) || die "$mismatches balance(s) differ from the article's"
 echo
 echo "All balances match the article."
