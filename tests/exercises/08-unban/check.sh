@@ -36,8 +36,11 @@ pids="$pids $C2_pid"
 wait_for C2.log "listening on" "$C2_pid" "node C to start again"
 start_node N -connect "127.0.0.1:$C_port"
 # (A banned address is refused as it connects, before any message.)
-wait_for C2.log "received version from peer [0-9]* (127.0.0.1:" "$C2_pid" \
-    "node C, restarted after 'unban', to hear a version from a node dialling from 127.0.0.1"
+# (A message line names a peer by where it listens; the connection line says where it came from.)
+wait_for C2.log "connected peer [0-9]* (127.0.0.1:[0-9]*, inbound)" "$C2_pid" \
+    "node C, restarted after 'unban', to take a connection from 127.0.0.1"
+wait_for C2.log "received version from " "$C2_pid" \
+    "node C, restarted after 'unban', to hear a version from the node dialling from 127.0.0.1"
 ! grep -q "refused connection from 127.0.0.1" C2.log ||
     fail "node C to let 127.0.0.1 in after 'unban'; its log: $(cat C2.log)"
 
