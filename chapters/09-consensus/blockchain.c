@@ -5,7 +5,10 @@
 
 #include "bc_error.h"
 #include "bc_hex.h"
+#include "block_index.h"
+#include "chain_state.h"
 #include "transaction_sign.h"
+#include "undo.h"
 #include "utxo_set.h"
 
 static gboolean store_block(BcStore *store, const Block *block, GError **error)
@@ -85,8 +88,8 @@ static gboolean index_transactions(BcStore *store, const Block *block, GError **
 }
 /* @end tx-index-write */
 
-/* Stores BLOCK as the new tip. */
-static gboolean store_tip(Blockchain *bc, const Block *block, GError **error)
+/* Moves the tip to BLOCK, stored already. */
+static gboolean link_tip(Blockchain *bc, const Block *block, GError **error)
 {
     guint8 key[4];
     height_key(block->height, key);
@@ -98,13 +101,19 @@ static gboolean store_tip(Blockchain *bc, const Block *block, GError **error)
     /* The block first, then its transactions' index entries, then its height, then the tip: a
      * crash in between leaves an unused block (and index and height entries above the tip, which
      * every reader checks against the tip), never a tip that points at nothing. */
-    if (!store_block(bc->store, block, error) || !index_transactions(bc->store, block, error) ||
+    if (!index_transactions(bc->store, block, error) ||
         !bc_store_put(bc->store, BLOCKCHAIN_HEIGHT_PREFIX, key, sizeof key, hash, error) ||
         !bc_store_put(bc->store, BLOCKCHAIN_TIP_KEY, NULL, 0, tip, error))
         return FALSE;
     memcpy(bc->tip, block->hash, BC_HASH_LEN);
     bc->height = block->height;
     return TRUE;
+}
+
+/* Stores BLOCK as the new tip. */
+static gboolean store_tip(Blockchain *bc, const Block *block, GError **error)
+{
+    return store_block(bc->store, block, error) && link_tip(bc, block, error);
 }
 
 /* @excerpt sync-batch */
@@ -115,15 +124,57 @@ static gboolean store_tip(Blockchain *bc, const Block *block, GError **error)
 #define BLOCKCHAIN_SYNC_BATCH 100
 
 /* Stores BLOCK as the new tip and applies it to the UTXO set, whose marker is written last: a
- * crash before it leaves a marker naming the old tip, and the next open rebuilds the set. */
+ * crash before it leaves a marker naming the old tip, and the next open rebuilds the set. The
+ * block, its undo data and its index entry (valid now) go first, in that order, before the tip
+ * moves: an index entry never names a block that is not stored, nor a tip one without undo. */
 static gboolean append_block(Blockchain *bc, const Block *block, GError **error)
 {
     UtxoSet utxo = {bc};
-    if (!store_tip(bc, block, error) || !utxo_set_update(&utxo, block, error))
+    BlockIndexEntry entry;
+    g_autoptr(GArray) undo = undo_collect(bc, block, error);
+    if (undo == NULL || !store_block(bc->store, block, error) ||
+        !undo_write(bc, block->hash, undo, error) ||
+        !block_index_entry_for(bc, block, &entry, error))
+        return FALSE;
+    entry.status = BLOCK_INDEX_VALID;
+    if (!block_index_put(bc, block->hash, &entry, error) || !link_tip(bc, block, error) ||
+        !utxo_set_update(&utxo, block, error))
         return FALSE;
     return ++bc->unsynced < BLOCKCHAIN_SYNC_BATCH || blockchain_sync(bc, error);
 }
 /* @end sync-batch */
+
+/* @excerpt disconnect-tip */
+gboolean blockchain_disconnect_tip(Blockchain *bc, GError **error)
+{
+    if (bc->height == 0) {
+        g_set_error(error, BC_ERROR, BC_ERROR_INVALID, "genesis cannot be taken off the chain");
+        return FALSE;
+    }
+    g_autoptr(Block) block = blockchain_get_block(bc, bc->tip, error);
+    g_autoptr(GArray) undo = block != NULL ? undo_read(bc, block->hash, error) : NULL;
+    g_autoptr(Block) parent = undo != NULL ? blockchain_get_block(bc, block->prev_hash, error) : NULL;
+    if (parent == NULL)
+        return FALSE;
+    /* The set first, then the tip record: a crash between them leaves a marker that is not the
+     * tip's, and the next open rebuilds the set from the chain, as after a crash on connect.
+     * The height and transaction index entries above the new tip are left: every reader checks
+     * them against the tip, and connecting the next block overwrites them. */
+    UtxoSet utxo = {bc};
+    guint8 key[4];
+    height_key(parent->height, key);
+    guint8 tip_record[BLOCKCHAIN_TIP_LEN];
+    memcpy(tip_record, parent->hash, BC_HASH_LEN);
+    memcpy(tip_record + BC_HASH_LEN, key, sizeof key);
+    g_autoptr(GBytes) tip = g_bytes_new(tip_record, sizeof tip_record);
+    if (!utxo_set_disconnect(&utxo, block, undo, error) ||
+        !bc_store_put(bc->store, BLOCKCHAIN_TIP_KEY, NULL, 0, tip, error))
+        return FALSE;
+    memcpy(bc->tip, parent->hash, BC_HASH_LEN);
+    bc->height = parent->height;
+    return ++bc->unsynced < BLOCKCHAIN_SYNC_BATCH || blockchain_sync(bc, error);
+}
+/* @end disconnect-tip */
 
 /* @excerpt blockchain-create */
 Blockchain *blockchain_create(const gchar *path, const gchar *address, guint32 bits, GError **error)
@@ -147,8 +198,9 @@ Blockchain *blockchain_create(const gchar *path, const gchar *address, guint32 b
     bc->chainstate_path = utxo_set_path_for(path);
     UtxoSet utxo = {bc};
     guint count = 0;
+    BlockIndexEntry entry = {0, block_index_block_work(bits), BLOCK_INDEX_VALID};
     if (!bc_store_put_format(bc->store, BLOCKCHAIN_FORMAT, error) ||
-        !store_tip(bc, genesis, error) || !bc_store_sync(bc->store, error) ||
+        !block_index_put(bc, genesis->hash, &entry, error) || !store_tip(bc, genesis, error) || !bc_store_sync(bc->store, error) ||
         !utxo_set_reindex(&utxo, &count, error))
         return NULL;
     return g_steal_pointer(&bc);
@@ -169,6 +221,9 @@ Blockchain *blockchain_open(const gchar *path, gboolean write, guint32 bits, GEr
     bc->store = bc_store_open(path, write ? BC_STORE_WRITE : BC_STORE_READ, error);
     if (bc->store == NULL || !bc_store_check_format(bc->store, BLOCKCHAIN_FORMAT, error) ||
         !read_tip(bc, error) || !utxo_set_open(bc, path, write, error))
+        return NULL;
+    /* A crash in a reorganisation leaves the tip between the fork point and either end. */
+    if (write && !chain_state_recover(bc, error))
         return NULL;
     return g_steal_pointer(&bc);
 }
@@ -223,6 +278,11 @@ gboolean blockchain_add_block(Blockchain *bc, const Block *block, GError **error
         return FALSE;
     }
     return append_block(bc, block, error);
+}
+
+gboolean blockchain_store_block(Blockchain *bc, const Block *block, GError **error)
+{
+    return store_block(bc->store, block, error);
 }
 
 gboolean blockchain_has_block(Blockchain *bc, const guint8 hash[BC_HASH_LEN], GError **error)

@@ -20,7 +20,7 @@
 #define BLOCKCHAIN_HEIGHT_PREFIX 'h'
 /* The format record (bc_store.h), written first when the file is created: this chapter's
  * number, so that another chapter's program refuses the file instead of misreading it. */
-#define BLOCKCHAIN_FORMAT 7
+#define BLOCKCHAIN_FORMAT 9
 #define BLOCKCHAIN_TX_PREFIX 't'
 
 /* @excerpt blockchain-struct */
@@ -55,6 +55,13 @@ Block *blockchain_mine_block(Blockchain *bc, GPtrArray *transactions, GError **e
 /* Appends BLOCK, received from a peer and already checked (see block_check.h), on top of the
  * tip: stores it, moves the tip and updates the UTXO set. */
 gboolean blockchain_add_block(Blockchain *bc, const Block *block, GError **error);
+
+/* Stores BLOCK under its hash, without moving the tip: a block of a side branch. */
+gboolean blockchain_store_block(Blockchain *bc, const Block *block, GError **error);
+
+/* Takes the tip off the chain with its undo data: the UTXO set gets back what it spent and the
+ * tip moves to its parent. The block itself stays stored. */
+gboolean blockchain_disconnect_tip(Blockchain *bc, GError **error);
 
 /* Whether the block HASH is stored: FALSE when it is not, or with an error when the database
  * could not be read. */

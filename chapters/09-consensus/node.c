@@ -9,6 +9,7 @@
 #include "bc_error.h"
 #include "bc_hex.h"
 #include "bc_random.h"
+#include "chain_state.h"
 #include "log.h"
 #include "mempool.h"
 #include "message.h"
@@ -415,6 +416,42 @@ static void forget_mined(Node *node, const Block *block)
     }
 }
 
+/* @excerpt apply-change */
+/* The chain moved: the transactions of the blocks taken off go back to the mempool when they are
+ * still valid on the new chain, then the new blocks' transactions and those that conflict with
+ * them leave it. */
+static void apply_change(Node *node, const ChainChange *change)
+{
+    for (guint b = 0; b < change->disconnected->len; b++) {
+        const Block *block = g_ptr_array_index(change->disconnected, b);
+        g_autofree gchar *hash = short_hash(block->hash);
+        node_log("disconnected block %s at height %d", hash, block->height);
+    }
+    for (guint b = 0; b < change->connected->len; b++) {
+        const Block *block = g_ptr_array_index(change->connected, b);
+        g_autofree gchar *hash = bc_hex_encode(block->hash, BC_HASH_LEN); /* in full: printchain's */
+        node_log("added block %s at height %d", hash, block->height);
+    }
+    for (guint b = 0; b < change->disconnected->len; b++) {
+        const Block *block = g_ptr_array_index(change->disconnected, b);
+        for (guint t = 1; t < block->transactions->len; t++) {
+            const Transaction *tx = g_ptr_array_index(block->transactions, t);
+            g_autoptr(GError) error = NULL;
+            g_autoptr(GArray) spends = spends_of(tx);
+            g_autoptr(GBytes) raw = transaction_serialize(tx);
+            if (validation_check_transaction(node->bc, tx, &error) &&
+                mempool_add(node->mempool, tx->id, raw, (const MempoolOutpoint *)spends->data,
+                            spends->len, &error)) {
+                g_autofree gchar *id = short_hash(tx->id);
+                node_log("transaction %s back in the mempool", id);
+            }
+        }
+    }
+    for (guint b = 0; b < change->connected->len; b++)
+        forget_mined(node, g_ptr_array_index(change->connected, b));
+}
+/* @end apply-change */
+
 /* @excerpt handle-block */
 static void handle_block(Node *node, Peer *peer, const Message *m)
 {
@@ -435,7 +472,10 @@ static void handle_block(Node *node, Peer *peer, const Message *m)
         }
     peer_add_known(peer, block->hash);
     peer->best_height = MAX(peer->best_height, block->height);
-    if (!validation_check_block(node->bc, block, &error)) {
+    ChainChange change;
+    chain_change_init(&change);
+    if (!chain_state_accept_block(node->bc, block, &change, &error)) {
+        chain_change_clear(&change);
         if (g_error_matches(error, BC_ERROR, BC_ERROR_INVALID)) {
             g_autofree gchar *why = g_strdup_printf("an invalid block: %s", error->message);
             peer_misbehaving(peer, 100, why);
@@ -451,14 +491,14 @@ static void handle_block(Node *node, Peer *peer, const Message *m)
                 start_sync(node, peer);
             return;
         }
-    } else if (!blockchain_add_block(node->bc, block, &error)) {
-        node_log("cannot store block: %s", error->message);
-        return;
     } else {
-        g_autofree gchar *hash = bc_hex_encode(block->hash, BC_HASH_LEN); /* in full: printchain's */
-        node_log("added block %s at height %d", hash, block->height);
+        if (change.connected->len == 0) {
+            g_autofree gchar *hash = short_hash(block->hash);
+            node_log("stored block %s at height %d on a side branch", hash, block->height);
+        }
+        apply_change(node, &change);
+        chain_change_clear(&change);
         peer->sent_locator = FALSE;
-        forget_mined(node, block);
         relay(node, MESSAGE_KIND_BLOCK, block->hash, peer);
     }
     if (node->sync_peer == peer) {

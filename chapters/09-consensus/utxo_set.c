@@ -506,3 +506,75 @@ gboolean utxo_set_count_transactions(UtxoSet *set, guint *count, GError **error)
     *count = ctx.sums.records;
     return TRUE;
 }
+
+/* @excerpt utxo-disconnect */
+/* Puts U back into its transaction's record, in index order. */
+static gboolean restore_output(BcStore *store, UtxoMarker *marker, const UnspentOutput *u,
+                               GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    g_autoptr(GBytes) raw = bc_store_get(store, UTXO_PREFIX, u->txid, BC_HASH_LEN, &local);
+    if (raw == NULL && !g_error_matches(local, BC_ERROR, BC_ERROR_NOT_FOUND)) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
+    }
+    g_autoptr(GArray) outputs = raw != NULL ? utxo_record_decode(u->txid, raw, error) : NULL;
+    if (raw != NULL && outputs == NULL)
+        return FALSE;
+    g_autoptr(GArray) now = outputs != NULL ? g_array_copy(outputs)
+                                            : g_array_new(FALSE, FALSE, sizeof(UnspentOutput));
+    guint at = 0;
+    while (at < now->len && g_array_index(now, UnspentOutput, at).index < u->index)
+        at++;
+    if (at < now->len && g_array_index(now, UnspentOutput, at).index == u->index) {
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "undo data restores output %d twice",
+                    u->index);
+        return FALSE;
+    }
+    g_array_insert_val(now, at, *u);
+    return put_outputs(store, marker, u->txid, raw, outputs, now, error);
+}
+
+gboolean utxo_set_disconnect(UtxoSet *set, const Block *block, GArray *undo, GError **error)
+{
+    if (!usable(set, error))
+        return FALSE;
+    BcStore *store = set->bc->chainstate;
+    UtxoMarker marker;
+    if (!marker_read(store, &marker, error))
+        return FALSE;
+    if (memcmp(marker.tip, block->hash, BC_HASH_LEN) != 0) {
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "the UTXO set does not reflect the block "
+                                                       "to take off");
+        return FALSE;
+    }
+    /* Last transaction first, the exact reverse of utxo_set_update: its outputs leave (none was
+     * spent: the blocks after it are off already), the outputs its inputs spent come back. */
+    guint left = undo->len;
+    for (guint t = block->transactions->len; t-- > 0;) {
+        const Transaction *tx = g_ptr_array_index(block->transactions, t);
+        g_autoptr(GBytes) raw = bc_store_get(store, UTXO_PREFIX, tx->id, BC_HASH_LEN, error);
+        g_autoptr(GArray) outputs = raw != NULL ? utxo_record_decode(tx->id, raw, error) : NULL;
+        g_autoptr(GArray) none = g_array_new(FALSE, FALSE, sizeof(UnspentOutput));
+        if (outputs == NULL || !put_outputs(store, &marker, tx->id, raw, outputs, none, error))
+            return FALSE;
+        if (transaction_is_coinbase(tx))
+            continue;
+        if (tx->vin->len > left) {
+            g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "the undo data is too short");
+            return FALSE;
+        }
+        left -= tx->vin->len;
+        for (guint i = 0; i < tx->vin->len; i++)
+            if (!restore_output(store, &marker, &g_array_index(undo, UnspentOutput, left + i),
+                                error))
+                return FALSE;
+    }
+    if (left != 0) {
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "the undo data is too long");
+        return FALSE;
+    }
+    memcpy(marker.tip, block->prev_hash, BC_HASH_LEN);
+    return marker_write(store, &marker, error);
+}
+/* @end utxo-disconnect */

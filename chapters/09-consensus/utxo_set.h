@@ -61,3 +61,8 @@ gboolean utxo_set_check_unspent(UtxoSet *set, GPtrArray *transactions, GError **
 
 /* How many transactions still have unspent outputs. */
 gboolean utxo_set_count_transactions(UtxoSet *set, guint *count, GError **error);
+
+/* Takes BLOCK, the block the set reflects, off it again: removes its transactions' outputs and
+ * puts back the outputs they spent, UNDO (undo.h), then writes the marker naming its parent.
+ * BC_ERROR_CORRUPT when the set or UNDO do not match BLOCK. Does not sync. */
+gboolean utxo_set_disconnect(UtxoSet *set, const Block *block, GArray *undo, GError **error);

@@ -5,6 +5,7 @@
 
 #include "bc_error.h"
 #include "bc_hex.h"
+#include "block_index.h"
 #include "proof_of_work.h"
 #include "transaction_sign.h"
 #include "utxo_set.h"
@@ -90,7 +91,7 @@ static gboolean check_transactions(Blockchain *bc, const Block *block, GError **
 }
 
 /* @excerpt check-block */
-gboolean validation_check_block(Blockchain *bc, const Block *block, GError **error)
+gboolean validation_check_header(Blockchain *bc, const Block *block, GError **error)
 {
     g_autofree gchar *hash = bc_hex_encode(block->hash, BC_HASH_LEN);
     if (block->bits != bc->bits)
@@ -100,27 +101,42 @@ gboolean validation_check_block(Blockchain *bc, const Block *block, GError **err
      * root of the block's own transactions: a changed transaction fails here too. */
     if (!pow_validate(block))
         return invalid(error, "block %s has no valid proof-of-work", hash);
-    /* The first lookup comes after the checks that need none. */
+    /* The first lookup comes after the checks that need none. The index, not the block
+     * records, says what is stored: a block a crash left without its entry is taken again. */
     GError *lookup = NULL;
-    if (blockchain_has_block(bc, block->hash, &lookup)) {
+    BlockIndexEntry parent;
+    if (block_index_get(bc, block->hash, &parent, &lookup)) {
         g_set_error(error, BC_ERROR, BC_ERROR_EXISTS, "block %s is stored already", hash);
         return FALSE;
     }
-    if (lookup != NULL) {
+    if (!g_error_matches(lookup, BC_ERROR, BC_ERROR_NOT_FOUND)) {
         g_propagate_error(error, lookup);
         return FALSE;
     }
-    if (memcmp(block->prev_hash, bc->tip, BC_HASH_LEN) != 0) {
-        if (!blockchain_has_block(bc, block->prev_hash, &lookup)) {
-            if (lookup != NULL)
-                g_propagate_error(error, lookup);
-            else
-                g_set_error(error, BC_ERROR, BC_ERROR_NOT_FOUND, "block %s: its parent is unknown",
-                            hash);
+    g_clear_error(&lookup);
+    /* Its parent must be in the block index, on our chain or on a side branch. */
+    if (!block_index_get(bc, block->prev_hash, &parent, &lookup)) {
+        if (!g_error_matches(lookup, BC_ERROR, BC_ERROR_NOT_FOUND)) {
+            g_propagate_error(error, lookup);
             return FALSE;
         }
-        return invalid(error, "block %s does not extend our tip (forks are not handled)", hash);
+        g_error_free(lookup);
+        g_set_error(error, BC_ERROR, BC_ERROR_NOT_FOUND, "block %s: its parent is unknown", hash);
+        return FALSE;
     }
+    if (parent.status == BLOCK_INDEX_INVALID)
+        return invalid(error, "block %s follows an invalid block", hash);
+    if (block->height != parent.height + 1)
+        return invalid(error, "block %s says height %d, its parent's is %d", hash, block->height,
+                       parent.height);
+    return TRUE;
+}
+
+gboolean validation_check_connect(Blockchain *bc, const Block *block, GError **error)
+{
+    g_autofree gchar *hash = bc_hex_encode(block->hash, BC_HASH_LEN);
+    if (memcmp(block->prev_hash, bc->tip, BC_HASH_LEN) != 0)
+        return invalid(error, "block %s does not extend our tip", hash);
     if (block->height != bc->height + 1)
         return invalid(error, "block %s says height %d, its parent's is %d", hash, block->height,
                        bc->height);
@@ -136,6 +152,11 @@ gboolean validation_check_block(Blockchain *bc, const Block *block, GError **err
         return FALSE;
     }
     return TRUE;
+}
+
+gboolean validation_check_block(Blockchain *bc, const Block *block, GError **error)
+{
+    return validation_check_header(bc, block, error) && validation_check_connect(bc, block, error);
 }
 /* @end check-block */
 

@@ -151,7 +151,7 @@ static void test_crash_sweep(void)
         g_autofree gchar *to = g_build_filename(saved, names[f], NULL);
         copy_file(from, to);
     }
-    guint crashed = 0, refused = 0, rebuilt = 0;
+    guint crashed = 0, refused = 0, rebuilt = 0, rolled = 0;
     for (guint n = 1; n < 200; n++) {
         for (guint f = 0; f < G_N_ELEMENTS(names); f++) {
             g_autofree gchar *from = g_build_filename(saved, names[f], NULL);
@@ -186,13 +186,20 @@ static void test_crash_sweep(void)
         BC_ASSERT_RUN_OK(writer);
         if (strstr(writer.err, "rebuilding it from the chain") != NULL)
             rebuilt++;
-        CU_ASSERT_EQUAL(blocks(), height + 1);
-        CU_ASSERT_EQUAL(balance_of(a), 10);
-        CU_ASSERT_EQUAL(balance_of(b), b_owns + a_owns);
+        /* Chapter 9: a crash after the mined block and its index entry were written, before the
+         * tip moved, is rolled forward when the writer opens the chain: the send of 5 is in,
+         * and the send of everything A owned before it leaves A 5 and the new reward. */
+        gboolean forward = strstr(writer.err, "moving to") != NULL;
+        rolled += forward;
+        CU_ASSERT_EQUAL(blocks(), height + 1 + forward);
+        gint64 a_now = forward ? 15 : 10, b_now = forward ? 25 : b_owns + a_owns;
+        CU_ASSERT_EQUAL(balance_of(a), a_now);
+        CU_ASSERT_EQUAL(balance_of(b), b_now);
         RUN_OK(NULL, "reindexutxo");
-        CU_ASSERT_EQUAL(balance_of(a), 10);
-        CU_ASSERT_EQUAL(balance_of(b), b_owns + a_owns);
+        CU_ASSERT_EQUAL(balance_of(a), a_now);
+        CU_ASSERT_EQUAL(balance_of(b), b_now);
     }
+    CU_ASSERT_TRUE(rolled >= 1);
     /* The sweep went through the window where the tip has moved and the marker has not. */
     CU_ASSERT_TRUE(crashed >= 4);
     CU_ASSERT_TRUE(refused >= 1);

@@ -80,7 +80,7 @@ static void test_block_shape_checked_before_lookups(void)
     g_autoptr(GError) error = NULL;
     gboolean ok = validation_check_block(bc, block, &error);
     expect_error(ok, error, BC_ERROR_INVALID, "no well-formed key and signature");
-    CU_ASSERT_EQUAL(reads() - before, 1); /* "stored already?" */
+    CU_ASSERT_EQUAL(reads() - before, 2); /* "stored already?", "its parent?" (the index) */
 }
 
 /* The UTXO record a transaction spends from, damaged under an open chain: checking a block that
