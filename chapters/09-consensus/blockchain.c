@@ -156,8 +156,8 @@ gboolean blockchain_disconnect_tip(Blockchain *bc, GError **error)
     g_autoptr(Block) parent = undo != NULL ? blockchain_get_block(bc, block->prev_hash, error) : NULL;
     if (parent == NULL)
         return FALSE;
-    /* The set first, then the tip record: a crash between them leaves a marker that is not the
-     * tip's, and the next open rebuilds the set from the chain, as after a crash on connect.
+    /* The tip record first, then the set, whose marker is written last, as on connect: a set a
+     * crash left half-changed has a marker that is not the tip's, and the next open rebuilds it.
      * The height and transaction index entries above the new tip are left: every reader checks
      * them against the tip, and connecting the next block overwrites them. */
     UtxoSet utxo = {bc};
@@ -167,11 +167,12 @@ gboolean blockchain_disconnect_tip(Blockchain *bc, GError **error)
     memcpy(tip_record, parent->hash, BC_HASH_LEN);
     memcpy(tip_record + BC_HASH_LEN, key, sizeof key);
     g_autoptr(GBytes) tip = g_bytes_new(tip_record, sizeof tip_record);
-    if (!utxo_set_disconnect(&utxo, block, undo, error) ||
-        !bc_store_put(bc->store, BLOCKCHAIN_TIP_KEY, NULL, 0, tip, error))
+    if (!bc_store_put(bc->store, BLOCKCHAIN_TIP_KEY, NULL, 0, tip, error))
         return FALSE;
     memcpy(bc->tip, parent->hash, BC_HASH_LEN);
     bc->height = parent->height;
+    if (!utxo_set_disconnect(&utxo, block, undo, error))
+        return FALSE;
     return ++bc->unsynced < BLOCKCHAIN_SYNC_BATCH || blockchain_sync(bc, error);
 }
 /* @end disconnect-tip */
