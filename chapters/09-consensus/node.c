@@ -416,6 +416,8 @@ static void forget_mined(Node *node, const Block *block)
     }
 }
 
+static void mine_pending(Node *node);
+
 /* @excerpt apply-change */
 /* The chain moved: the transactions of the blocks taken off go back to the mempool when they are
  * still valid on the new chain, then the new blocks' transactions and those that conflict with
@@ -496,10 +498,14 @@ static void handle_block(Node *node, Peer *peer, const Message *m)
             g_autofree gchar *hash = short_hash(block->hash);
             node_log("stored block %s at height %d on a side branch", hash, block->height);
         }
+        gboolean reorganised = change.disconnected->len > 0;
         apply_change(node, &change);
         chain_change_clear(&change);
         peer->sent_locator = FALSE;
         relay(node, MESSAGE_KIND_BLOCK, block->hash, peer);
+        /* The losing branch's payments are back in the mempool: mine them again. */
+        if (reorganised && node->options->miner_address != NULL)
+            mine_pending(node);
     }
     if (node->sync_peer == peer) {
         fill_requests(node);
@@ -508,8 +514,6 @@ static void handle_block(Node *node, Peer *peer, const Message *m)
     }
 }
 /* @end handle-block */
-
-static void mine_pending(Node *node);
 
 static void reject(Peer *peer, const guint8 id[BC_HASH_LEN], const gchar *reason)
 {
