@@ -153,7 +153,8 @@ gboolean blockchain_disconnect_tip(Blockchain *bc, GError **error)
     }
     g_autoptr(Block) block = blockchain_get_block(bc, bc->tip, error);
     g_autoptr(GArray) undo = block != NULL ? undo_read(bc, block->hash, error) : NULL;
-    g_autoptr(Block) parent = undo != NULL ? blockchain_get_block(bc, block->prev_hash, error) : NULL;
+    g_autoptr(Block) parent =
+        undo != NULL ? blockchain_get_block(bc, block->prev_hash, error) : NULL;
     if (parent == NULL)
         return FALSE;
     /* The tip record first, then the set, whose marker is written last, as on connect: a set a

@@ -123,7 +123,8 @@ gboolean chain_state_activate(Blockchain *bc, const guint8 target[BC_HASH_LEN], 
             memcpy(fork, oldest->prev_hash, BC_HASH_LEN);
             if (!mark_invalid(bc, branch, (guint)i, error))
                 return FALSE;
-            g_autoptr(GPtrArray) undone = g_ptr_array_new_with_free_func((GDestroyNotify)block_free);
+            g_autoptr(GPtrArray) undone =
+                g_ptr_array_new_with_free_func((GDestroyNotify)block_free);
             if (!disconnect_to(bc, fork, undone, error))
                 return FALSE;
             for (guint j = change->disconnected->len; j-- > 0;)

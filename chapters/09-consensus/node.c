@@ -12,6 +12,7 @@
 #include "chain_state.h"
 #include "log.h"
 #include "mempool.h"
+#include "orphans.h"
 #include "message.h"
 #include "peers.h"
 #include "sync.h"
@@ -29,6 +30,7 @@ typedef struct {
     const NodeOptions *options;
     guint64 nonce; /* ours: a version carrying it came from ourselves */
     Mempool *mempool;
+    OrphanPool *orphans; /* blocks whose parent we lack (orphans.h bounds them) */
     AddrMan *man;
     gboolean dirty; /* the address book changed since it was saved */
     Peers *peers;
@@ -334,8 +336,8 @@ static void handle_inv(Node *node, Peer *peer, const Message *m)
     gboolean added = FALSE;
     for (gsize i = 0; i < m->inv.n_items && node->queue->len < MAX_QUEUE * BC_HASH_LEN; i++) {
         const guint8 *hash = m->inv.items + i * BC_HASH_LEN;
-        if (!blockchain_has_block(node->bc, hash, NULL) && !hash_in(node->queue, hash) &&
-            !hash_in(node->in_flight, hash)) {
+        if (!blockchain_has_block(node->bc, hash, NULL) && !orphans_contains(node->orphans, hash) &&
+            !hash_in(node->queue, hash) && !hash_in(node->in_flight, hash)) {
             g_byte_array_append(node->queue, hash, BC_HASH_LEN);
             added = TRUE;
         }
@@ -485,8 +487,10 @@ static void handle_block(Node *node, Peer *peer, const Message *m)
         }
         node_log("dropped block from peer %u: %s", peer->id, error->message);
         if (g_error_matches(error, BC_ERROR, BC_ERROR_NOT_FOUND)) {
-            /* Its parent is missing: we are behind on another branch of history. Ask once
-             * with a locator; a peer whose chain never joins ours is not asked again. */
+            /* Its parent is missing: kept as an orphan until it comes, and we ask the sender
+             * for what we lack, once, with a locator; a peer whose chain never joins ours is
+             * not asked again. */
+            orphans_add(node->orphans, block);
             gboolean asked = peer->sent_locator;
             stop_sync(node);
             if (!asked)
@@ -497,6 +501,14 @@ static void handle_block(Node *node, Peer *peer, const Message *m)
         if (change.connected->len == 0) {
             g_autofree gchar *hash = short_hash(block->hash);
             node_log("stored block %s at height %d on a side branch", hash, block->height);
+        }
+        guint refused = 0;
+        guint adopted = orphans_accept_children(node->orphans, node->bc, block->hash, &change,
+                                                &refused);
+        if (adopted > 0 || refused > 0) {
+            g_autofree gchar *hash = short_hash(block->hash);
+            node_log("accepted %u orphan blocks after block %s, refused %u", adopted, hash,
+                     refused);
         }
         gboolean reorganised = change.disconnected->len > 0;
         apply_change(node, &change);
@@ -718,6 +730,7 @@ gboolean node_run(Blockchain *bc, const NodeOptions *options, GError **error)
         .bc = bc,
         .options = options,
         .mempool = mempool_new(),
+        .orphans = orphans_new(),
         .man = man,
         .queue = g_byte_array_new(),
         .in_flight = g_byte_array_new(),
@@ -752,6 +765,7 @@ gboolean node_run(Blockchain *bc, const NodeOptions *options, GError **error)
     }
     g_main_loop_unref(node.loop);
     mempool_free(node.mempool);
+    orphans_free(node.orphans);
     g_byte_array_unref(node.queue);
     g_byte_array_unref(node.in_flight);
     return ok;

@@ -521,8 +521,8 @@ static gboolean restore_output(BcStore *store, UtxoMarker *marker, const Unspent
     g_autoptr(GArray) outputs = raw != NULL ? utxo_record_decode(u->txid, raw, error) : NULL;
     if (raw != NULL && outputs == NULL)
         return FALSE;
-    g_autoptr(GArray) now = outputs != NULL ? g_array_copy(outputs)
-                                            : g_array_new(FALSE, FALSE, sizeof(UnspentOutput));
+    g_autoptr(GArray) now =
+        outputs != NULL ? g_array_copy(outputs) : g_array_new(FALSE, FALSE, sizeof(UnspentOutput));
     guint at = 0;
     while (at < now->len && g_array_index(now, UnspentOutput, at).index < u->index)
         at++;
@@ -544,8 +544,8 @@ gboolean utxo_set_disconnect(UtxoSet *set, const Block *block, GArray *undo, GEr
     if (!marker_read(store, &marker, error))
         return FALSE;
     if (memcmp(marker.tip, block->hash, BC_HASH_LEN) != 0) {
-        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "the UTXO set does not reflect the block "
-                                                       "to take off");
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT,
+                    "the UTXO set does not reflect the block to take off");
         return FALSE;
     }
     /* Last transaction first, the exact reverse of utxo_set_update: its outputs leave (none was

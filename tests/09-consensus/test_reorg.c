@@ -1,7 +1,7 @@
 /* test_reorg.c: the block index (cumulative work, the tip with most work, ties), undo data, and
  * reorganisations of depth 1, 2 and 10, each leaving the UTXO set a reindex would build; a branch
- * with an invalid block gives the old chain back; a crash after any write of a reorganisation is
- * recovered at the next open. */
+ * with an invalid block gives the old chain back; orphans; a crash after any write of a
+ * reorganisation is recovered at the next open. */
 #include "validation_fixture.h"
 
 #include <glib/gstdio.h>
@@ -9,6 +9,7 @@
 #include "address.h"
 #include "block_index.h"
 #include "chain_state.h"
+#include "orphans.h"
 #include "undo.h"
 #include "utxo_set.h"
 
@@ -65,7 +66,8 @@ static void assert_set_is_reindex(void)
     UtxoSet set = {bc};
     guint count = 0;
     g_autoptr(GError) error = NULL;
-    ASSERT_OK(utxo_set_reindex(&set, &count, &error), error);
+    gboolean ok = utxo_set_reindex(&set, &count, &error); /* ASSERT_OK evaluates it twice */
+    ASSERT_OK(ok, error);
     g_autoptr(GBytes) after = marker();
     CU_ASSERT_TRUE(g_bytes_equal(before, after));
 }
@@ -87,7 +89,8 @@ static BlockIndexEntry entry_of(const guint8 hash[BC_HASH_LEN])
 {
     BlockIndexEntry e = {0};
     g_autoptr(GError) error = NULL;
-    ASSERT_OK(block_index_get(bc, hash, &e, &error), error);
+    gboolean ok = block_index_get(bc, hash, &e, &error);
+    ASSERT_OK(ok, error);
     return e;
 }
 
@@ -96,7 +99,8 @@ static void test_cumulative_work(void)
     guint64 w = block_index_block_work(TEST_BITS);
     CU_ASSERT_EQUAL(w, 64);
     CU_ASSERT_EQUAL(block_index_block_work(32), G_GUINT64_CONSTANT(1) << 32);
-    BlockIndexEntry g = entry_of(genesis_hash), one = entry_of(block1_hash), tip = entry_of(bc->tip);
+    BlockIndexEntry g = entry_of(genesis_hash), one = entry_of(block1_hash),
+                    tip = entry_of(bc->tip);
     CU_ASSERT_EQUAL(g.work, w);
     CU_ASSERT_EQUAL(one.work, 2 * w);
     CU_ASSERT_EQUAL(tip.work, 3 * w);
@@ -141,7 +145,7 @@ static void reorg_of_depth(guint depth)
     CU_ASSERT_EQUAL(branch(block1_hash, 1, depth + 1, copy_tx(stale), tip), depth);
     CU_ASSERT_EQUAL(memcmp(bc->tip, tip, BC_HASH_LEN), 0);
     CU_ASSERT_EQUAL(bc->height, 2 + (gint32)depth);
-    CU_ASSERT_EQUAL(balance(2), 0);                          /* block 2's payment is gone */
+    CU_ASSERT_EQUAL(balance(2), 0);                            /* block 2's payment is gone */
     CU_ASSERT_EQUAL(balance(3), 1 + 10 * (gint64)(depth + 1)); /* stale's, and the rewards */
     g_autoptr(GBytes) new_marker = marker();
     CU_ASSERT_FALSE(g_bytes_equal(old_marker, new_marker));
@@ -153,11 +157,17 @@ static void reorg_of_depth(guint depth)
     CU_ASSERT_EQUAL(height, 2);
 }
 
-static void test_depth_2(void) { reorg_of_depth(2); }
-static void test_depth_10(void) { reorg_of_depth(10); }
+static void test_depth_2(void)
+{
+    reorg_of_depth(2);
+}
+static void test_depth_10(void)
+{
+    reorg_of_depth(10);
+}
 
-/* A branch with more work whose second block spends again what its first spent: the node goes back to the
- * old chain, exactly, and the bad block and its children are refused from then on. */
+/* A branch with more work whose second block spends again what its first spent: the node goes back
+ * to the old chain, exactly, and the bad block and its children are refused from then on. */
 static void test_invalid_branch_rolled_back(void)
 {
     g_autoptr(GBytes) old_marker = marker();
@@ -227,6 +237,66 @@ static void test_undo_round_trip(void)
     CU_ASSERT_TRUE(g_error_matches(error, BC_ERROR, BC_ERROR_CORRUPT));
 }
 
+/* ---- orphans: kept within their bounds, oldest dropped first, connected when their parent
+ * arrives, out of order ---- */
+
+static Block *coinbase_block(const guint8 parent[BC_HASH_LEN], gint32 parent_height)
+{
+    g_autoptr(GPtrArray) txs = tx_list(coinbase_to(3), NULL);
+    return block_new(txs, parent, parent_height + 1, TEST_BITS);
+}
+
+/* Blocks 3, 4, 5 on the tip, handed over as 5, 4, 3: 5 and 4 wait, 3 brings both in. */
+static void test_out_of_order(void)
+{
+    g_autoptr(Block) b3 = coinbase_block(bc->tip, 2);
+    g_autoptr(Block) b4 = coinbase_block(b3->hash, 3);
+    g_autoptr(Block) b5 = coinbase_block(b4->hash, 4);
+    g_autoptr(OrphanPool) pool = orphans_new();
+    ChainChange change;
+    chain_change_init(&change);
+    const Block *late[] = {b5, b4};
+    for (guint i = 0; i < G_N_ELEMENTS(late); i++) {
+        g_autoptr(GError) error = NULL;
+        CU_ASSERT_FALSE(chain_state_accept_block(bc, late[i], &change, &error));
+        CU_ASSERT_TRUE(g_error_matches(error, BC_ERROR, BC_ERROR_NOT_FOUND));
+        orphans_add(pool, late[i]);
+    }
+    CU_ASSERT_EQUAL(orphans_count(pool), 2);
+    g_autoptr(GError) error = NULL;
+    gboolean ok = chain_state_accept_block(bc, b3, &change, &error); /* ASSERT_OK: twice */
+    ASSERT_OK(ok, error);
+    guint refused = 0;
+    CU_ASSERT_EQUAL(orphans_accept_children(pool, bc, b3->hash, &change, &refused), 2);
+    CU_ASSERT_EQUAL(refused, 0);
+    CU_ASSERT_EQUAL(orphans_count(pool), 0);
+    CU_ASSERT_EQUAL(orphans_bytes(pool), 0);
+    CU_ASSERT_EQUAL(change.connected->len, 3);
+    chain_change_clear(&change);
+    CU_ASSERT_EQUAL(bc->height, 5);
+    CU_ASSERT_EQUAL(memcmp(bc->tip, b5->hash, BC_HASH_LEN), 0);
+}
+
+/* More than ORPHANS_MAX_COUNT: the oldest leave first, the count and the bytes stay bounded. */
+static void test_bounds(void)
+{
+    g_autoptr(OrphanPool) pool = orphans_new();
+    guint8 parent[BC_HASH_LEN] = {1}; /* unknown */
+    g_autoptr(GPtrArray) made = g_ptr_array_new_with_free_func((GDestroyNotify)block_free);
+    for (guint i = 0; i < ORPHANS_MAX_COUNT + 5; i++) {
+        Block *block = coinbase_block(parent, 10);
+        g_ptr_array_add(made, block);
+        orphans_add(pool, block);
+        orphans_add(pool, block); /* a second copy is not kept */
+    }
+    CU_ASSERT_EQUAL(orphans_count(pool), ORPHANS_MAX_COUNT);
+    CU_ASSERT_TRUE(orphans_bytes(pool) <= ORPHANS_MAX_BYTES);
+    for (guint i = 0; i < made->len; i++) {
+        const Block *block = g_ptr_array_index(made, i);
+        CU_ASSERT_EQUAL(orphans_contains(pool, block->hash), i >= 5);
+    }
+}
+
 /* @excerpt crash-sweep */
 /* A branch of two blocks on block 1, stored and indexed but not connected, as a crash in a
  * reorganisation onto it would leave it: every open for writing moves onto it. Crash that open
@@ -240,10 +310,10 @@ static void test_crash_sweep_of_reorg(void)
         g_autoptr(Block) block = mine_on(at, h - 1, h == 2 ? copy_tx(stale) : NULL);
         BlockIndexEntry entry;
         g_autoptr(GError) error = NULL;
-        ASSERT_OK(block_index_entry_for(bc, block, &entry, &error) &&
+        gboolean ok = block_index_entry_for(bc, block, &entry, &error) &&
                       blockchain_store_block(bc, block, &error) &&
-                      block_index_put(bc, block->hash, &entry, &error),
-                  error);
+                      block_index_put(bc, block->hash, &entry, &error);
+        ASSERT_OK(ok, error);
         memcpy(at, block->hash, BC_HASH_LEN);
     }
     g_clear_pointer(&bc, blockchain_close);
@@ -296,8 +366,7 @@ void test_reorg_register(void)
 {
     static const BcTest tests[] = {
         {"cumulative work of the tip and of a side block", test_cumulative_work},
-        {"a tie keeps the first seen; one more block reorganises (depth 1)",
-         test_tie_then_depth_1},
+        {"a tie keeps the first seen; one more block reorganises (depth 1)", test_tie_then_depth_1},
         {"a reorganisation of depth 2: the set equals a reindex", test_depth_2},
         {"a reorganisation of depth 10: the set equals a reindex", test_depth_10},
         {"a branch with an invalid block: the old chain is back", test_invalid_branch_rolled_back},
@@ -308,4 +377,10 @@ void test_reorg_register(void)
         {NULL, NULL},
     };
     bc_test_add_suite("09/reorg", setup, teardown, tests);
+    static const BcTest orphan_tests[] = {
+        {"orphans connected when their parent arrives, out of order", test_out_of_order},
+        {"orphans bounded in count, the oldest dropped first", test_bounds},
+        {NULL, NULL},
+    };
+    bc_test_add_suite("09/orphans", setup, teardown, orphan_tests);
 }
