@@ -33,6 +33,7 @@ typedef struct Blockchain {
     guint8 tip[BC_HASH_LEN]; /* hash of the newest block */
     gint32 height;           /* the tip's height: the node's "best height" */
     guint32 bits;            /* the difficulty new blocks are mined at */
+    gint32 max_reorg_depth;  /* branches forking deeper are not followed; 0: any (chapter 9) */
 } Blockchain;
 /* @end blockchain-struct */
 

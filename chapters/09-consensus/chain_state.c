@@ -12,6 +12,7 @@ void chain_change_init(ChainChange *change)
 {
     change->disconnected = g_ptr_array_new_with_free_func((GDestroyNotify)block_free);
     change->connected = g_ptr_array_new_with_free_func((GDestroyNotify)block_free);
+    change->too_deep = 0;
 }
 
 void chain_change_clear(ChainChange *change)
@@ -105,7 +106,16 @@ gboolean chain_state_activate(Blockchain *bc, const guint8 target[BC_HASH_LEN], 
     /* The fork point: the parent of the branch's oldest block. */
     g_autoptr(Block) oldest =
         blockchain_get_block(bc, branch->data + branch->len - BC_HASH_LEN, error);
-    if (oldest == NULL || !disconnect_to(bc, oldest->prev_hash, change->disconnected, error))
+    if (oldest == NULL)
+        return FALSE;
+    /* The protection against a long branch mined in secret (-maxreorg): it stays stored, and
+     * is followed only if it comes back within reach. */
+    gint32 depth = bc->height - (oldest->height - 1);
+    if (bc->max_reorg_depth > 0 && depth > bc->max_reorg_depth) {
+        change->too_deep = depth;
+        return TRUE;
+    }
+    if (!disconnect_to(bc, oldest->prev_hash, change->disconnected, error))
         return FALSE;
     for (gint i = (gint)branch->len - BC_HASH_LEN; i >= 0; i -= BC_HASH_LEN) {
         g_autoptr(Block) block = blockchain_get_block(bc, branch->data + i, error);

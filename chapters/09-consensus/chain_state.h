@@ -12,6 +12,7 @@
 typedef struct {
     GPtrArray *disconnected; /* of Block*: taken off, the old tip first */
     GPtrArray *connected;    /* of Block*: put on, oldest first */
+    gint32 too_deep;         /* a branch with more work not followed: its fork's depth, or 0 */
 } ChainChange;
 
 void chain_change_init(ChainChange *change);

@@ -334,7 +334,7 @@ static int cmd_printchain(int argc, char **argv)
 static int cmd_startnode(int argc, char **argv)
 {
     const gchar *miner = NULL, *listen = NULL;
-    gint64 max_outbound = PEERS_MAX_OUTBOUND, max_inbound = PEERS_MAX_INBOUND;
+    gint64 max_outbound = PEERS_MAX_OUTBOUND, max_inbound = PEERS_MAX_INBOUND, max_reorg = 0;
     g_autoptr(GPtrArray) connect = g_ptr_array_new();
     const BcOption options[] = {
         {"miner", BC_OPT_STRING, &miner, "ADDRESS", "mine, and be paid at ADDRESS", FALSE, 0, 0},
@@ -344,6 +344,9 @@ static int cmd_startnode(int argc, char **argv)
          0},
         {"maxoutbound", BC_OPT_INT, &max_outbound, "N", "outbound peers (8)", FALSE, 0, 64},
         {"maxinbound", BC_OPT_INT, &max_inbound, "N", "inbound peers (64)", FALSE, 0, 1000},
+        {"maxreorg", BC_OPT_INT, &max_reorg, "N",
+         "follow no branch that forks more than N blocks below the tip (0: any)", FALSE, 0,
+         1000000},
         {0},
     };
     int code = bc_args_handle(argc, argv, options,
@@ -367,6 +370,7 @@ static int cmd_startnode(int argc, char **argv)
     g_autoptr(Blockchain) bc = open_chain(TRUE, &error);
     if (bc == NULL)
         return fail(error);
+    bc->max_reorg_depth = (gint32)max_reorg;
     node_log_init(files->id);
     const NodeOptions node_options = {
         .listen = listen != NULL ? listen : files->address,

@@ -498,7 +498,11 @@ static void handle_block(Node *node, Peer *peer, const Message *m)
             return;
         }
     } else {
-        if (change.connected->len == 0) {
+        if (change.too_deep > 0) {
+            g_autofree gchar *hash = short_hash(block->hash);
+            node_log("not following block %s: its branch forks %d blocks deep (-maxreorg %d)",
+                     hash, change.too_deep, node->bc->max_reorg_depth);
+        } else if (change.connected->len == 0) {
             g_autofree gchar *hash = short_hash(block->hash);
             node_log("stored block %s at height %d on a side branch", hash, block->height);
         }

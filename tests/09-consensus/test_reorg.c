@@ -219,6 +219,36 @@ static void test_forged_signature_in_branch(void)
     assert_set_is_reindex();
 }
 
+/* -maxreorg 1: a branch with more work forking 2 blocks below the tip is stored, not followed;
+ * one forking 1 block below is. */
+static void test_max_reorg_depth(void)
+{
+    block_free(must_mine(NULL)); /* height 3 */
+    bc->max_reorg_depth = 1;
+    guint8 old_tip[BC_HASH_LEN], at[BC_HASH_LEN];
+    memcpy(old_tip, bc->tip, BC_HASH_LEN);
+    memcpy(at, block1_hash, BC_HASH_LEN);
+    ChainChange change;
+    for (gint32 h = 2; h <= 4; h++) { /* a branch of 3 on block 1: more work, 2 deep */
+        g_autoptr(Block) block = mine_on(at, h - 1, NULL);
+        chain_change_init(&change);
+        g_autoptr(GError) error = NULL;
+        gboolean ok = chain_state_accept_block(bc, block, &change, &error);
+        ASSERT_OK(ok, error);
+        CU_ASSERT_EQUAL(change.too_deep, h == 4 ? 2 : 0);
+        CU_ASSERT_EQUAL(change.disconnected->len, 0);
+        chain_change_clear(&change);
+        memcpy(at, block->hash, BC_HASH_LEN);
+    }
+    CU_ASSERT_EQUAL(memcmp(bc->tip, old_tip, BC_HASH_LEN), 0);
+    /* A branch of 2 on block 2, forking 1 below the tip: followed. */
+    guint8 block2[BC_HASH_LEN], tip[BC_HASH_LEN];
+    g_assert(blockchain_get_hash_at(bc, 2, block2, NULL));
+    CU_ASSERT_EQUAL(branch(block2, 2, 2, NULL, tip), 1);
+    CU_ASSERT_EQUAL(memcmp(bc->tip, tip, BC_HASH_LEN), 0);
+    assert_set_is_reindex();
+}
+
 /* What block 2 spent, stored with it, and its round trip; damaged bytes are refused. */
 static void test_undo_round_trip(void)
 {
@@ -372,6 +402,7 @@ void test_reorg_register(void)
         {"a branch with an invalid block: the old chain is back", test_invalid_branch_rolled_back},
         {"a forged signature inside a branch: the old chain is back",
          test_forged_signature_in_branch},
+        {"-maxreorg: a branch forking too deep is stored, not followed", test_max_reorg_depth},
         {"undo data round trip", test_undo_round_trip},
         {"a crash after any write of a reorganisation is recovered", test_crash_sweep_of_reorg},
         {NULL, NULL},
