@@ -20,6 +20,7 @@ FUZZ_TARGETS += transaction:07-network
 FUZZ_TARGETS += wallets:07-network
 FUZZ_TARGETS += utxo_record:07-network
 FUZZ_TARGETS += addrman:08-peer-to-peer
+FUZZ_TARGETS += undo:09-consensus
 
 fuzz_comma := ,
 fuzz_chapters_of = $(subst $(fuzz_comma), ,$(word 2,$(subst :, ,$(1))))
