@@ -22,6 +22,12 @@
 #define SAVE_INTERVAL_S 5
 /* The sync peer is dropped when no requested block arrives for this long (BC_BLOCK_TIMEOUT_S). */
 #define BLOCK_TIMEOUT_S 10
+/* Side blocks (stored, not made the tip) one peer may make us store before a block of its moves
+ * our tip: past it the peer is banned. Each costs the peer a proof of work only, so without a
+ * bound a peer could fill our disk with cheap siblings of old blocks. The trade: a branch forking
+ * deeper than this cannot be downloaded from one peer (Bitcoin Core downloads headers first and
+ * knows a branch's work before its blocks). */
+#define NODE_MAX_SIDE_BLOCKS 100
 /* Hashes waiting to be requested from the sync peer: two answers to getblocks. */
 #define MAX_QUEUE (2 * SYNC_MAX_INV)
 
@@ -31,6 +37,7 @@ typedef struct {
     guint64 nonce; /* ours: a version carrying it came from ourselves */
     Mempool *mempool;
     OrphanPool *orphans; /* blocks whose parent we lack (orphans.h bounds them) */
+    GHashTable *side_blocks; /* peer id -> side blocks it made us store, see above */
     AddrMan *man;
     gboolean dirty; /* the address book changed since it was saved */
     Peers *peers;
@@ -515,6 +522,7 @@ static void handle_block(Node *node, Peer *peer, const Message *m)
                      refused);
         }
         gboolean reorganised = change.disconnected->len > 0;
+        gboolean moved = change.connected->len > 0;
         apply_change(node, &change);
         chain_change_clear(&change);
         peer->sent_locator = FALSE;
@@ -522,6 +530,14 @@ static void handle_block(Node *node, Peer *peer, const Message *m)
         /* The losing branch's payments are back in the mempool: mine them again. */
         if (reorganised && node->options->miner_address != NULL)
             mine_pending(node);
+        gpointer key = GUINT_TO_POINTER(peer->id);
+        guint side = moved ? 0 : GPOINTER_TO_UINT(g_hash_table_lookup(node->side_blocks, key)) + 1;
+        g_hash_table_insert(node->side_blocks, key, GUINT_TO_POINTER(side));
+        if (side > NODE_MAX_SIDE_BLOCKS) {
+            peer_misbehaving(peer, 100, "more than " G_STRINGIFY(NODE_MAX_SIDE_BLOCKS)
+                                        " side blocks that did not move our tip");
+            return;
+        }
     }
     if (node->sync_peer == peer) {
         fill_requests(node);
@@ -691,6 +707,7 @@ static void on_opened(Peer *peer, gpointer user_data)
 static void on_closed(Peer *peer, gpointer user_data)
 {
     Node *node = user_data;
+    g_hash_table_remove(node->side_blocks, GUINT_TO_POINTER(peer->id));
     if (peer != node->sync_peer)
         return;
     stop_sync(node);
@@ -735,6 +752,7 @@ gboolean node_run(Blockchain *bc, const NodeOptions *options, GError **error)
         .options = options,
         .mempool = mempool_new(),
         .orphans = orphans_new(),
+        .side_blocks = g_hash_table_new(NULL, NULL),
         .man = man,
         .queue = g_byte_array_new(),
         .in_flight = g_byte_array_new(),
@@ -770,6 +788,7 @@ gboolean node_run(Blockchain *bc, const NodeOptions *options, GError **error)
     g_main_loop_unref(node.loop);
     mempool_free(node.mempool);
     orphans_free(node.orphans);
+    g_hash_table_unref(node.side_blocks);
     g_byte_array_unref(node.queue);
     g_byte_array_unref(node.in_flight);
     return ok;

@@ -2,6 +2,7 @@
  * framing fault, each breach of the handshake, each oversized or unasked-for message gets its
  * documented reaction (the connection closed, or the message dropped with points against the
  * peer, or a ban at 100), and after all of it the node still serves. */
+#include "block.h"
 #include "fake_peer.h"
 
 static gchar *dir;
@@ -248,6 +249,61 @@ static void test_ban(void)
     expect_log("refused connection from 127.0.0.5:");
 }
 
+/* Chapter 9: a flood of side blocks, 101 siblings of block 1 (valid headers, less work than the
+ * tip), all asked for and served: the 101st bans the peer. */
+static void test_side_block_flood(void)
+{
+    g_autoptr(FakePeer) fake = fake_connect("127.0.0.7", node_port);
+    fake_handshake(fake);
+    /* Genesis is block 1's parent: a junk locator's answer starts at block 1. */
+    g_autoptr(GBytes) junk_payload = hash_list_payload(NULL, 1, 7);
+    g_autoptr(GBytes) junk = raw_frame("getblocks", junk_payload);
+    fake_send(fake, junk);
+    g_autoptr(Message) answer = fake_expect(fake, MESSAGE_INV);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(answer);
+    g_autoptr(GBytes) getdata =
+        message_encode_inv(MESSAGE_GETDATA, MESSAGE_KIND_BLOCK, answer->inv.items, 1);
+    fake_send(fake, getdata);
+    g_autoptr(Message) one = fake_expect(fake, MESSAGE_BLOCK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(one);
+    g_autoptr(Block) block1 = block_deserialize(one->block, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(block1);
+
+    enum { FLOOD = 101 };
+    g_autoptr(GPtrArray) blocks = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+    g_autoptr(GByteArray) hashes = g_byte_array_new();
+    for (guint i = 0; i < FLOOD; i++) {
+        g_autoptr(GPtrArray) txs = g_ptr_array_new_with_free_func((GDestroyNotify)transaction_free);
+        g_ptr_array_add(txs, transaction_new_coinbase(owner, NULL, NULL));
+        g_autoptr(Block) b = block_new(txs, block1->prev_hash, 1, block1->bits);
+        g_ptr_array_add(blocks, block_serialize(b));
+        g_byte_array_append(hashes, b->hash, BC_HASH_LEN);
+    }
+    g_autoptr(GBytes) inv =
+        message_encode_inv(MESSAGE_INV, MESSAGE_KIND_BLOCK, hashes->data, FLOOD);
+    fake_send(fake, inv);
+    /* Serve every getdata until the node closes on us. */
+    guint served = 0;
+    for (;;) {
+        g_autoptr(Message) m = fake_expect(fake, MESSAGE_GETDATA);
+        if (m == NULL)
+            break;
+        for (gsize i = 0; i < m->inv.n_items; i++)
+            for (guint j = 0; j < FLOOD; j++)
+                if (memcmp(hashes->data + j * BC_HASH_LEN, m->inv.items + i * BC_HASH_LEN,
+                           BC_HASH_LEN) == 0) {
+                    g_autoptr(GBytes) frame =
+                        message_encode_data(MESSAGE_BLOCK, g_ptr_array_index(blocks, j));
+                    fake_send(fake, frame);
+                    served++;
+                }
+    }
+    CU_ASSERT_EQUAL(served, FLOOD);
+    CU_ASSERT_TRUE(fake->eof);
+    expect_log("more than 100 side blocks that did not move our tip (+100, score 100)");
+    expect_log("banned 127.0.0.7 for 86400 s");
+}
+
 void test_fake_peer_register(void)
 {
     static const BcTest tests[] = {
@@ -258,6 +314,7 @@ void test_fake_peer_register(void)
         {"an inv of 50,001, a getdata storm, an addr flood, a junk locator, an unasked block",
          test_oversized_and_unasked},
         {"an invalid block bans the address, also after a restart", test_ban},
+        {"a flood of side blocks bans the peer", test_side_block_flood},
         {NULL, NULL},
     };
     bc_test_add_suite("09/fake_peer", setup, teardown, tests);
