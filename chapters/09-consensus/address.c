@@ -23,10 +23,10 @@ static gchar *quote(const gchar *address)
     return g_strconcat(escaped, strlen(address) > 40 ? "..." : "", NULL);
 }
 
-static gboolean invalid(GError **error, const gchar *address, const gchar *format, ...)
+static gboolean invalid_address(GError **error, const gchar *address, const gchar *format, ...)
     G_GNUC_PRINTF(3, 4);
 
-static gboolean invalid(GError **error, const gchar *address, const gchar *format, ...)
+static gboolean invalid_address(GError **error, const gchar *address, const gchar *format, ...)
 {
     va_list args;
     va_start(args, format);
@@ -44,15 +44,15 @@ gboolean address_to_pubkey_hash(const gchar *address, guint8 out[BC_RIPEMD160_LE
     guint8 version = 0;
     g_autoptr(GBytes) payload = bc_base58check_decode(address, &version, &local);
     if (payload == NULL)
-        return invalid(error, address, "%s", local->message);
+        return invalid_address(error, address, "%s", local->message);
     gsize len = 0;
     const guint8 *hash = g_bytes_get_data(payload, &len);
     if (len != BC_RIPEMD160_LEN)
-        return invalid(error, address, "holds %" G_GSIZE_FORMAT " bytes, expected %d", len,
-                       BC_RIPEMD160_LEN);
+        return invalid_address(error, address, "holds %" G_GSIZE_FORMAT " bytes, expected %d", len,
+                               BC_RIPEMD160_LEN);
     if (version != ADDRESS_VERSION)
-        return invalid(error, address, "version byte 0x%02x, expected 0x%02x", version,
-                       ADDRESS_VERSION);
+        return invalid_address(error, address, "version byte 0x%02x, expected 0x%02x", version,
+                               ADDRESS_VERSION);
     memcpy(out, hash, BC_RIPEMD160_LEN);
     return TRUE;
 }

@@ -7,6 +7,7 @@
 #include "bc_hex.h"
 #include "block_index.h"
 #include "chain_state.h"
+#include "outpoint.h"
 #include "transaction_sign.h"
 #include "undo.h"
 #include "utxo_set.h"
@@ -399,12 +400,6 @@ Block *blockchain_iterator_next(BlockchainIterator *it, GError **error)
 /* @excerpt find-unspent */
 /* Every output that no input anywhere in the chain spends is unspent. Two passes over the
  * chain: first collect what is spent, then keep the outputs that are not. */
-static gchar *outpoint_key(const guint8 txid[BC_HASH_LEN], gint32 index)
-{
-    g_autofree gchar *hex = bc_hex_encode(txid, BC_HASH_LEN);
-    return g_strdup_printf("%s:%d", hex, index);
-}
-
 static gboolean collect_spent(Blockchain *bc, GHashTable *spent, GError **error)
 {
     g_autoptr(GError) local = NULL;
@@ -418,7 +413,7 @@ static gboolean collect_spent(Blockchain *bc, GHashTable *spent, GError **error)
                 continue;
             for (guint i = 0; i < tx->vin->len; i++) {
                 const TxInput *in = g_ptr_array_index(tx->vin, i);
-                g_hash_table_add(spent, outpoint_key(in->txid, in->vout));
+                g_hash_table_add(spent, outpoint_new(in->txid, in->vout));
             }
         }
         block_free(block);
@@ -432,7 +427,7 @@ static gboolean collect_spent(Blockchain *bc, GHashTable *spent, GError **error)
 
 GArray *blockchain_find_utxo(Blockchain *bc, GError **error)
 {
-    g_autoptr(GHashTable) spent = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) spent = outpoint_set_new();
     if (!collect_spent(bc, spent, error))
         return NULL;
     g_autoptr(GError) local = NULL;
@@ -445,8 +440,9 @@ GArray *blockchain_find_utxo(Blockchain *bc, GError **error)
             const Transaction *tx = g_ptr_array_index(block->transactions, t);
             for (guint i = 0; i < tx->vout->len; i++) {
                 const TxOutput *out = g_ptr_array_index(tx->vout, i);
-                g_autofree gchar *key = outpoint_key(tx->id, (gint32)i);
-                if (g_hash_table_contains(spent, key))
+                Outpoint key;
+                outpoint_init(&key, tx->id, (gint32)i);
+                if (g_hash_table_contains(spent, &key))
                     continue;
                 UnspentOutput u = {.index = (gint32)i, .value = out->value};
                 memcpy(u.txid, tx->id, BC_HASH_LEN);

@@ -10,13 +10,14 @@ typedef struct {
     guint8 txid[BC_HASH_LEN];
     gchar *key; /* the txid in hex: the key of by_txid, as the Go original keys its map */
     GBytes *tx;
-    GPtrArray *spent_keys; /* "txid:index" of each output it spends, the keys of spent */
-    GList *link;           /* its place in the arrival queue */
+    Outpoint *spends; /* the outputs it spends, the keys of spent */
+    gsize n_spends;
+    GList *link; /* its place in the arrival queue */
 } Entry;
 
 struct Mempool {
     GHashTable *by_txid; /* hex txid -> Entry, which it owns */
-    GHashTable *spent;   /* "txid:index" -> the Entry spending that output */
+    GHashTable *spent;   /* Outpoint -> the Entry spending that output */
     GQueue arrival;      /* Entry, oldest first */
 };
 
@@ -24,15 +25,15 @@ static void entry_free(Entry *entry)
 {
     g_free(entry->key);
     g_bytes_unref(entry->tx);
-    g_ptr_array_unref(entry->spent_keys);
+    g_free(entry->spends);
     g_free(entry);
 }
 
-/* An output as a string key: the hex txid of its transaction, ':', its index. */
-static gchar *outpoint_key(const MempoolOutpoint *outpoint)
+/* OUTPOINT as "txid:index", for messages only: tables compare Outpoints as bytes. */
+static gchar *describe(const Outpoint *outpoint)
 {
     g_autofree gchar *hex = bc_hex_encode(outpoint->txid, BC_HASH_LEN);
-    return g_strdup_printf("%s:%" G_GINT64_FORMAT, hex, outpoint->index);
+    return g_strdup_printf("%s:%d", hex, outpoint->index);
 }
 
 Mempool *mempool_new(void)
@@ -40,7 +41,7 @@ Mempool *mempool_new(void)
     Mempool *pool = g_new0(Mempool, 1);
     pool->by_txid =
         g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)entry_free);
-    pool->spent = g_hash_table_new(g_str_hash, g_str_equal);
+    pool->spent = g_hash_table_new(outpoint_hash, outpoint_equal);
     g_queue_init(&pool->arrival);
     return pool;
 }
@@ -63,7 +64,7 @@ static Entry *lookup(Mempool *pool, const guint8 txid[BC_HASH_LEN])
 
 /* @excerpt mempool-add */
 gboolean mempool_add(Mempool *pool, const guint8 txid[BC_HASH_LEN], GBytes *tx,
-                     const MempoolOutpoint *spends, gsize n_spends, GError **error)
+                     const Outpoint *spends, gsize n_spends, GError **error)
 {
     g_autofree gchar *key = bc_hex_encode(txid, BC_HASH_LEN);
     if (g_hash_table_contains(pool->by_txid, key)) {
@@ -81,38 +82,37 @@ gboolean mempool_add(Mempool *pool, const guint8 txid[BC_HASH_LEN], GBytes *tx,
         return FALSE;
     }
     /* Check every input before changing anything, so a refused transaction leaves no trace. */
-    g_autoptr(GPtrArray) spent_keys = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal); /* this tx's own */
+    g_autoptr(GHashTable) seen = g_hash_table_new(outpoint_hash, outpoint_equal); /* its own */
     for (gsize i = 0; i < n_spends; i++) {
         if (spends[i].index < 0) {
             g_set_error(error, BC_ERROR, BC_ERROR_INVALID,
                         "transaction %s spends an output with a negative index", key);
             return FALSE;
         }
-        g_autofree gchar *spent = outpoint_key(&spends[i]);
-        if (g_hash_table_contains(seen, spent)) {
+        if (!g_hash_table_add(seen, (gpointer)&spends[i])) {
+            g_autofree gchar *spent = describe(&spends[i]);
             g_set_error(error, BC_ERROR, BC_ERROR_INVALID, "transaction %s spends output %s twice",
                         key, spent);
             return FALSE;
         }
-        Entry *other = g_hash_table_lookup(pool->spent, spent);
+        Entry *other = g_hash_table_lookup(pool->spent, &spends[i]);
         if (other != NULL) {
+            g_autofree gchar *spent = describe(&spends[i]);
             g_set_error(error, BC_ERROR, BC_ERROR_INVALID,
                         "transaction %s spends output %s, already spent by pooled transaction %s",
                         key, spent, other->key);
             return FALSE;
         }
-        g_hash_table_add(seen, spent);
-        g_ptr_array_add(spent_keys, g_steal_pointer(&spent));
     }
 
     Entry *entry = g_new0(Entry, 1);
     memcpy(entry->txid, txid, BC_HASH_LEN);
     entry->key = g_steal_pointer(&key);
     entry->tx = g_bytes_ref(tx);
-    entry->spent_keys = g_steal_pointer(&spent_keys);
-    for (guint i = 0; i < entry->spent_keys->len; i++)
-        g_hash_table_insert(pool->spent, g_ptr_array_index(entry->spent_keys, i), entry);
+    entry->spends = g_memdup2(spends, n_spends * sizeof *spends);
+    entry->n_spends = n_spends;
+    for (gsize i = 0; i < entry->n_spends; i++)
+        g_hash_table_insert(pool->spent, &entry->spends[i], entry);
     g_queue_push_tail(&pool->arrival, entry);
     entry->link = g_queue_peek_tail_link(&pool->arrival);
     g_hash_table_insert(pool->by_txid, entry->key, entry);
@@ -125,8 +125,8 @@ gboolean mempool_remove(Mempool *pool, const guint8 txid[BC_HASH_LEN])
     Entry *entry = lookup(pool, txid);
     if (entry == NULL)
         return FALSE;
-    for (guint i = 0; i < entry->spent_keys->len; i++)
-        g_hash_table_remove(pool->spent, g_ptr_array_index(entry->spent_keys, i));
+    for (gsize i = 0; i < entry->n_spends; i++)
+        g_hash_table_remove(pool->spent, &entry->spends[i]);
     g_queue_delete_link(&pool->arrival, entry->link);
     g_hash_table_remove(pool->by_txid, entry->key); /* frees the entry */
     return TRUE;
@@ -148,10 +148,9 @@ guint mempool_count(Mempool *pool)
     return g_hash_table_size(pool->by_txid);
 }
 
-const guint8 *mempool_spender(Mempool *pool, const MempoolOutpoint *outpoint)
+const guint8 *mempool_spender(Mempool *pool, const Outpoint *outpoint)
 {
-    g_autofree gchar *key = outpoint_key(outpoint);
-    Entry *entry = g_hash_table_lookup(pool->spent, key);
+    Entry *entry = g_hash_table_lookup(pool->spent, outpoint);
     return entry != NULL ? entry->txid : NULL;
 }
 

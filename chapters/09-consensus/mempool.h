@@ -6,15 +6,9 @@
 #include <glib.h>
 
 #include "bc_hash.h"
+#include "outpoint.h"
 
 #define MEMPOOL_MAX_TRANSACTIONS 5000 /* a full pool refuses more instead of growing forever */
-
-/* An output being spent: the transaction that made it and its index in that transaction's
- * outputs (a TxInput's txid and vout). */
-typedef struct {
-    guint8 txid[BC_HASH_LEN];
-    gint64 index;
-} MempoolOutpoint;
 
 typedef struct Mempool Mempool;
 
@@ -29,7 +23,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Mempool, mempool_free)
  * negative, it spends one output twice, or it spends an output a pooled transaction spends;
  * BC_ERROR_TOO_LARGE: the pool already holds MEMPOOL_MAX_TRANSACTIONS. */
 gboolean mempool_add(Mempool *pool, const guint8 txid[BC_HASH_LEN], GBytes *tx,
-                     const MempoolOutpoint *spends, gsize n_spends, GError **error);
+                     const Outpoint *spends, gsize n_spends, GError **error);
 
 /* Removes TXID and frees the outputs it spent; FALSE when it was not in the pool. */
 gboolean mempool_remove(Mempool *pool, const guint8 txid[BC_HASH_LEN]);
@@ -41,7 +35,7 @@ guint mempool_count(Mempool *pool);
 
 /* The ID of the pooled transaction that spends OUTPOINT (owned by the pool), or NULL. When a
  * block arrives, this finds the pooled transactions its transactions conflict with. */
-const guint8 *mempool_spender(Mempool *pool, const MempoolOutpoint *outpoint);
+const guint8 *mempool_spender(Mempool *pool, const Outpoint *outpoint);
 
 /* Calls FUNC for each transaction, oldest first, until it returns FALSE. FUNC must not add or
  * remove: collect the IDs, then remove them after the walk. */

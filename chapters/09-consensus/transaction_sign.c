@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "bc_error.h"
-#include "bc_hex.h"
+#include "outpoint.h"
 #include "wallet.h"
 
 /* @excerpt signing-digest */
@@ -50,12 +50,6 @@ gboolean transaction_sign(Transaction *tx, const Wallet *wallet, GPtrArray *spen
     return TRUE;
 }
 
-static gboolean invalid(GError **error, const gchar *format, guint index)
-{
-    g_set_error(error, BC_ERROR, BC_ERROR_INVALID, format, index);
-    return FALSE;
-}
-
 /* @excerpt verify-input */
 static gboolean verify_input(const Transaction *tx, guint i, const TxOutput *spent, gint64 *total,
                              GError **error)
@@ -69,11 +63,11 @@ static gboolean verify_input(const Transaction *tx, guint i, const TxOutput *spe
     guint8 key_hash[BC_RIPEMD160_LEN];
     wallet_hash_pubkey(pubkey, key_hash);
     if (!tx_output_is_locked_with(spent, key_hash))
-        return invalid(error, "input %u's key does not own the output it spends", i);
+        return bc_set_invalid(error, "input %u's key does not own the output it spends", i);
     guint8 digest[BC_HASH_LEN];
     signing_digest(tx, i, spent, digest);
     if (!wallet_verify(pubkey, digest, signature))
-        return invalid(error, "input %u's signature is not valid", i);
+        return bc_set_invalid(error, "input %u's signature is not valid", i);
     *total += spent->value;
     return TRUE;
 }
@@ -93,23 +87,23 @@ gboolean transaction_check_shape(const Transaction *tx, GError **error)
     if (transaction_is_coinbase(tx))
         return TRUE;
     if (tx->vin->len == 0 || tx->vout->len == 0)
-        return invalid(error, "a transaction needs inputs and outputs (%u inputs)", tx->vin->len);
+        return bc_set_invalid(error, "a transaction needs inputs and outputs (%u inputs)",
+                              tx->vin->len);
     for (guint i = 0; i < tx->vout->len; i++) {
         const TxOutput *out = g_ptr_array_index(tx->vout, i);
         /* Positive, and small enough that no sum of them can overflow. */
         if (out->value <= 0 || out->value > G_MAXINT32)
-            return invalid(error, "output %u's value is out of range", i);
+            return bc_set_invalid(error, "output %u's value is out of range", i);
     }
-    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) seen = outpoint_set_new();
     for (guint i = 0; i < tx->vin->len; i++) {
         const TxInput *in = g_ptr_array_index(tx->vin, i);
         if (g_bytes_get_size(in->pubkey) != WALLET_PUBLIC_KEY_LEN ||
             g_bytes_get_size(in->signature) != WALLET_SIGNATURE_LEN)
-            return invalid(error, "input %u has no well-formed key and signature", i);
-        g_autofree gchar *hex = bc_hex_encode(in->txid, BC_HASH_LEN);
-        gchar *outpoint = g_strdup_printf("%s:%d", hex, in->vout);
-        if (!g_hash_table_add(seen, outpoint))
-            return invalid(error, "input %u spends an output another input already spends", i);
+            return bc_set_invalid(error, "input %u has no well-formed key and signature", i);
+        if (!g_hash_table_add(seen, outpoint_new(in->txid, in->vout)))
+            return bc_set_invalid(error, "input %u spends an output another input already spends",
+                                  i);
     }
     return TRUE;
 }

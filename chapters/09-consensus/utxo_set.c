@@ -8,6 +8,7 @@
 
 #include "bc_error.h"
 #include "bc_hex.h"
+#include "outpoint.h"
 #include "bc_variant.h"
 
 /* @excerpt utxo-record */
@@ -408,7 +409,7 @@ gboolean utxo_set_check_unspent(UtxoSet *set, GPtrArray *transactions, GError **
 {
     if (!usable(set, error))
         return FALSE;
-    g_autoptr(GHashTable) spent = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) spent = outpoint_set_new();
     g_autoptr(GHashTable) ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (guint t = 0; t < transactions->len; t++) {
         const Transaction *tx = g_ptr_array_index(transactions, t);
@@ -418,17 +419,16 @@ gboolean utxo_set_check_unspent(UtxoSet *set, GPtrArray *transactions, GError **
             continue;
         for (guint i = 0; i < tx->vin->len; i++) {
             const TxInput *in = g_ptr_array_index(tx->vin, i);
-            g_autofree gchar *hex = bc_hex_encode(in->txid, BC_HASH_LEN);
-            gchar *outpoint = g_strdup_printf("%s:%d", hex, in->vout);
-            gboolean first_time = g_hash_table_add(spent, outpoint);
+            gboolean first_time = g_hash_table_add(spent, outpoint_new(in->txid, in->vout));
             GError *local = NULL;
             if (!first_time || !is_unspent(set, in, &local)) {
                 if (local != NULL) {
                     g_propagate_error(error, local);
                     return FALSE;
                 }
-                g_set_error(error, BC_ERROR, BC_ERROR_INVALID,
-                            "output %s:%d is spent already: a double spend", hex, in->vout);
+                g_autofree gchar *hex = bc_hex_encode(in->txid, BC_HASH_LEN);
+                return bc_set_invalid(error, "output %s:%d is spent already: a double spend", hex,
+                                      in->vout);
                 return FALSE;
             }
         }

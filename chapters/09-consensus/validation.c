@@ -13,36 +13,25 @@
 /* The free data of a coinbase input: the article's genesis text fits, an essay does not. */
 #define COINBASE_MAX_DATA 256
 
-static gboolean invalid(GError **error, const gchar *format, ...) G_GNUC_PRINTF(2, 3);
-static gboolean invalid(GError **error, const gchar *format, ...)
-{
-    va_list ap;
-    va_start(ap, format);
-    g_autofree gchar *message = g_strdup_vprintf(format, ap);
-    va_end(ap);
-    g_set_error_literal(error, BC_ERROR, BC_ERROR_INVALID, message);
-    return FALSE;
-}
-
 /* @excerpt check-coinbase */
 /* The first transaction, and only it, mints coins: at most the subsidy. */
 static gboolean check_coinbase(const Transaction *tx, GError **error)
 {
     if (!transaction_is_coinbase(tx))
-        return invalid(error, "its first transaction is not a coinbase");
+        return bc_set_invalid(error, "its first transaction is not a coinbase");
     const TxInput *in = g_ptr_array_index(tx->vin, 0);
     if (g_bytes_get_size(in->pubkey) > COINBASE_MAX_DATA)
-        return invalid(error, "its coinbase carries more than %d bytes", COINBASE_MAX_DATA);
+        return bc_set_invalid(error, "its coinbase carries more than %d bytes", COINBASE_MAX_DATA);
     gint64 total = 0;
     for (guint i = 0; i < tx->vout->len; i++) {
         const TxOutput *out = g_ptr_array_index(tx->vout, i);
         if (out->value <= 0 || out->value > SUBSIDY)
-            return invalid(error, "its coinbase output %u is out of range", i);
+            return bc_set_invalid(error, "its coinbase output %u is out of range", i);
         total += out->value;
     }
     if (tx->vout->len == 0 || total > SUBSIDY)
-        return invalid(error, "its coinbase pays %" G_GINT64_FORMAT ", the subsidy is %d", total,
-                       SUBSIDY);
+        return bc_set_invalid(error, "its coinbase pays %" G_GINT64_FORMAT ", the subsidy is %d",
+                              total, SUBSIDY);
     return TRUE;
 }
 /* @end check-coinbase */
@@ -51,7 +40,7 @@ static gboolean check_transactions(Blockchain *bc, const Block *block, GError **
 {
     GPtrArray *txs = block->transactions;
     if (txs->len == 0)
-        return invalid(error, "it has no transactions");
+        return bc_set_invalid(error, "it has no transactions");
     if (!check_coinbase(g_ptr_array_index(txs, 0), error))
         return FALSE;
     /* Two copies of one transaction give the same Merkle root as one (CVE-2012-2459). Every
@@ -60,12 +49,12 @@ static gboolean check_transactions(Blockchain *bc, const Block *block, GError **
     for (guint i = 0; i < txs->len; i++) {
         const Transaction *tx = g_ptr_array_index(txs, i);
         if (!g_hash_table_add(ids, bc_hex_encode(tx->id, BC_HASH_LEN)))
-            return invalid(error, "transaction %u appears twice", i);
+            return bc_set_invalid(error, "transaction %u appears twice", i);
         if (i > 0 && transaction_is_coinbase(tx))
-            return invalid(error, "transaction %u is a second coinbase", i);
+            return bc_set_invalid(error, "transaction %u is a second coinbase", i);
         g_autoptr(GError) local = NULL;
         if (!transaction_check_shape(tx, &local))
-            return invalid(error, "transaction %u: %s", i, local->message);
+            return bc_set_invalid(error, "transaction %u: %s", i, local->message);
     }
     for (guint i = 0; i < txs->len; i++) {
         const Transaction *tx = g_ptr_array_index(txs, i);
@@ -79,7 +68,7 @@ static gboolean check_transactions(Blockchain *bc, const Block *block, GError **
         gint32 height = 0;
         if (blockchain_find_transaction_block(bc, tx->id, where, &height, &local)) {
             g_autofree gchar *id = bc_hex_encode(tx->id, BC_HASH_LEN);
-            return invalid(error, "transaction %s repeats a transaction of the chain", id);
+            return bc_set_invalid(error, "transaction %s repeats a transaction of the chain", id);
         }
         if (!g_error_matches(local, BC_ERROR, BC_ERROR_NOT_FOUND)) {
             g_propagate_error(error, g_steal_pointer(&local));
@@ -95,12 +84,12 @@ gboolean validation_check_header(Blockchain *bc, const Block *block, GError **er
 {
     g_autofree gchar *hash = bc_hex_encode(block->hash, BC_HASH_LEN);
     if (block->bits != bc->bits)
-        return invalid(error, "block %s is mined at difficulty %u, the network's is %u", hash,
-                       block->bits, bc->bits);
+        return bc_set_invalid(error, "block %s is mined at difficulty %u, the network's is %u",
+                              hash, block->bits, bc->bits);
     /* The proof-of-work recomputes the hash from the header, and the header holds the Merkle
      * root of the block's own transactions: a changed transaction fails here too. */
     if (!pow_validate(block))
-        return invalid(error, "block %s has no valid proof-of-work", hash);
+        return bc_set_invalid(error, "block %s has no valid proof-of-work", hash);
     /* The first lookup comes after the checks that need none. The index, not the block
      * records, says what is stored: a block a crash left without its entry is taken again. */
     GError *lookup = NULL;
@@ -125,9 +114,9 @@ gboolean validation_check_header(Blockchain *bc, const Block *block, GError **er
         return FALSE;
     }
     if (parent.status == BLOCK_INDEX_INVALID)
-        return invalid(error, "block %s follows an invalid block", hash);
+        return bc_set_invalid(error, "block %s follows an invalid block", hash);
     if (block->height != parent.height + 1)
-        return invalid(error, "block %s says height %d, its parent's is %d", hash, block->height,
+        return bc_set_invalid(error, "block %s says height %d, its parent's is %d", hash, block->height,
                        parent.height);
     return TRUE;
 }
@@ -136,10 +125,10 @@ gboolean validation_check_connect(Blockchain *bc, const Block *block, GError **e
 {
     g_autofree gchar *hash = bc_hex_encode(block->hash, BC_HASH_LEN);
     if (memcmp(block->prev_hash, bc->tip, BC_HASH_LEN) != 0)
-        return invalid(error, "block %s does not extend our tip", hash);
+        return bc_set_invalid(error, "block %s does not extend our tip", hash);
     if (block->height != bc->height + 1)
-        return invalid(error, "block %s says height %d, its parent's is %d", hash, block->height,
-                       bc->height);
+        return bc_set_invalid(error, "block %s says height %d, its parent's is %d", hash,
+                              block->height, bc->height);
     g_autoptr(GError) local = NULL;
     if (!check_transactions(bc, block, &local)) {
         /* A broken rule makes the block invalid; a database that cannot be read says nothing
@@ -163,7 +152,7 @@ gboolean validation_check_block(Blockchain *bc, const Block *block, GError **err
 gboolean validation_check_transaction(Blockchain *bc, const Transaction *tx, GError **error)
 {
     if (transaction_is_coinbase(tx))
-        return invalid(error, "a coinbase is only valid as a block's first transaction");
+        return bc_set_invalid(error, "a coinbase is only valid as a block's first transaction");
     if (!blockchain_verify_transaction(bc, tx, error))
         return FALSE;
     g_autoptr(GPtrArray) one = g_ptr_array_new();

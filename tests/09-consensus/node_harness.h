@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "bc_test.h"
 
@@ -59,6 +60,23 @@ G_GNUC_UNUSED static void free_ports(guint16 *ports, guint n)
  * NULL): the short timeouts of a test, for instance. */
 static const gchar *const *node_harness_extra_env;
 
+/* The command the binary runs under, NULL-terminated, or NULL: {"ip", "netns", "exec", NS,
+ * NULL} runs the next nodes and commands on the separate host NS (test_separate_hosts.c). */
+static const gchar *const *node_harness_prefix;
+
+/* PREFIX, the chapter's binary, then ARGS (NULL-terminated, or NULL): an argv. */
+G_GNUC_UNUSED static GPtrArray *node_argv(const gchar *const *args)
+{
+    GPtrArray *argv = g_ptr_array_new();
+    for (guint i = 0; node_harness_prefix != NULL && node_harness_prefix[i] != NULL; i++)
+        g_ptr_array_add(argv, (gpointer)node_harness_prefix[i]);
+    g_ptr_array_add(argv, (gpointer)bc_test_binary);
+    for (guint i = 0; args != NULL && args[i] != NULL; i++)
+        g_ptr_array_add(argv, (gpointer)args[i]);
+    g_ptr_array_add(argv, NULL);
+    return argv;
+}
+
 /* The environment of node PORT in a network whose central node is CENTRAL_PORT. */
 static gchar **node_env(guint16 port, guint16 central_port)
 {
@@ -78,7 +96,22 @@ G_GNUC_UNUSED static BcRun run_cliv(const gchar *dir, guint16 port, guint16 cent
                                     const gchar *const *args)
 {
     g_auto(GStrv) env = node_env(port, central_port);
-    return bc_test_runv(dir, (const gchar *const *)env, args);
+    if (node_harness_prefix == NULL)
+        return bc_test_runv(dir, (const gchar *const *)env, args);
+    g_autoptr(GPtrArray) argv = node_argv(args);
+    g_auto(GStrv) envp = g_get_environ();
+    for (guint i = 0; env[i] != NULL; i++) {
+        g_auto(GStrv) kv = g_strsplit(env[i], "=", 2);
+        envp = g_environ_setenv(envp, kv[0], kv[1], TRUE);
+    }
+    BcRun run = {0};
+    gint wait_status = 0;
+    g_autoptr(GError) error = NULL;
+    g_spawn_sync(dir, (gchar **)argv->pdata, envp, G_SPAWN_SEARCH_PATH, NULL, NULL, &run.out,
+                 &run.err, &wait_status, &error);
+    g_assert_no_error(error);
+    run.status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
+    return run;
 }
 #define run_cli(dir, port, central_port, ...)                                                      \
     run_cliv((dir), (port), (central_port), (const gchar *const[]){__VA_ARGS__, NULL})
@@ -108,14 +141,14 @@ G_GNUC_UNUSED static Node *start_nodev(const gchar *dir, guint16 port, guint16 c
         g_subprocess_launcher_setenv(launcher, kv[0], kv[1], TRUE);
     }
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    g_ptr_array_add(argv, (gpointer)bc_test_binary);
     g_ptr_array_add(argv, "startnode");
     for (guint i = 0; args != NULL && args[i] != NULL; i++)
         g_ptr_array_add(argv, (gpointer)args[i]);
     g_ptr_array_add(argv, NULL);
+    g_autoptr(GPtrArray) full = node_argv((const gchar *const *)argv->pdata);
     g_autoptr(GError) error = NULL;
     node->proc =
-        g_subprocess_launcher_spawnv(launcher, (const gchar *const *)argv->pdata, &error);
+        g_subprocess_launcher_spawnv(launcher, (const gchar *const *)full->pdata, &error);
     g_assert_no_error(error);
     return node;
 }

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "node_harness.h"
+#include "picture_check.h"
 
 #define N_NODES 5
 
@@ -19,10 +20,43 @@ static void setup(void)
     free_ports(ports, N_NODES + 1);
 }
 
+/* BC_TEST_KEEP_LOGS=DIR: the node logs of the five-node test are copied there, for the
+ * picture of the run (docs/img/src/08-five-nodes.sh). */
+static gboolean keep_logs;
+
+static void copy_logs(void)
+{
+    const gchar *keep = g_getenv("BC_TEST_KEEP_LOGS");
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const gchar *name;
+    g_mkdir_with_parents(keep, 0700);
+    while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
+        if (!g_str_has_prefix(name, "node-") || !g_str_has_suffix(name, ".log"))
+            continue;
+        g_autofree gchar *from = g_build_filename(dir, name, NULL);
+        g_autofree gchar *to = g_build_filename(keep, name, NULL);
+        g_assert(bc_test_copy_file(from, to));
+    }
+    /* Which port was which node: the lanes of the picture, left to right. */
+    g_autoptr(GString) lanes = g_string_new(NULL);
+    for (guint i = 0; i < N_NODES; i++)
+        g_string_append_printf(lanes, "%u=%s%s", ports[i],
+                               i == 0 ? "node 0 (central)"
+                               : i == N_NODES - 1 ? "node 4 (miner)"
+                                                  : (const gchar *[]){"", "node 1", "node 2",
+                                                                      "node 3"}[i],
+                               i + 1 < N_NODES ? ";" : "\n");
+    g_autofree gchar *path = g_build_filename(keep, "lanes", NULL);
+    g_assert(g_file_set_contents(path, lanes->str, -1, NULL));
+}
+
 static void teardown(void)
 {
     for (guint i = 0; i < N_NODES; i++)
         g_clear_pointer(&nodes[i], node_free);
+    if (keep_logs && g_getenv("BC_TEST_KEEP_LOGS") != NULL)
+        copy_logs();
+    keep_logs = FALSE;
     bc_test_tmpdir_remove(dir);
     g_clear_pointer(&dir, g_free);
 }
@@ -100,6 +134,7 @@ static void make_chain(const gchar *w1, const gchar *w2)
 
 static void test_five_nodes(void)
 {
+    keep_logs = TRUE;
     g_autofree gchar *w1 = create_wallet(WALLET);
     g_autofree gchar *w2 = create_wallet(WALLET);
     g_autofree gchar *w3 = create_wallet(WALLET);
@@ -134,6 +169,7 @@ static void test_five_nodes(void)
         expect_log(nodes[i], "* added block * at height 3");
 
     /* Every node that is up has the same chain: the same balances everywhere. */
+    g_autoptr(GPtrArray) logs = g_ptr_array_new_with_free_func(g_free);
     for (guint i = 1; i < N_NODES; i++) {
         CU_ASSERT_EQUAL(stop_node(nodes[i]), 0);
         g_clear_pointer(&nodes[i], node_free);
@@ -143,6 +179,16 @@ static void test_five_nodes(void)
         check_balance(ports[i], w4, 1);
         check_balance(ports[i], miner, 10);
     }
+
+    /* Its picture, drawn from the logs as 'make demo' draws chapter 7's, shows each message. */
+    for (guint i = 0; i < N_NODES; i++)
+        g_ptr_array_add(logs, g_strdup_printf("%s/node-%u.1.log", dir, ports[i]));
+    g_ptr_array_add(logs, NULL);
+    g_autofree gchar *balances = g_build_filename(dir, "balances.tsv", NULL);
+    g_assert(g_file_set_contents(balances, "name\tgot\nminer\t10\n", -1, NULL));
+    g_autofree gchar *out = g_build_filename(dir, "picture", NULL);
+    g_autofree gchar *lanes = g_strdup_printf("%u=node 0;%u=node 1", ports[0], ports[1]);
+    picture_check(out, lanes, balances, (const gchar *const *)logs->pdata);
 }
 
 /* Node 1 was only ever told of node 0 and learnt of node 2 through it. Stopped, and started

@@ -12,16 +12,16 @@ static void make_id(guint8 id[BC_HASH_LEN], guint8 n)
     id[0] = n;
 }
 
-static MempoolOutpoint outpoint(guint8 tx, gint64 index)
+static Outpoint outpoint(guint8 tx, gint32 index)
 {
-    MempoolOutpoint o;
+    Outpoint o;
     make_id(o.txid, tx);
     o.index = index;
     return o;
 }
 
 /* Adds transaction N (bytes "tx N") spending SPENDS; returns the error, NULL on success. */
-static GError *add(Mempool *pool, guint8 n, const MempoolOutpoint *spends, gsize n_spends)
+static GError *add(Mempool *pool, guint8 n, const Outpoint *spends, gsize n_spends)
 {
     guint8 id[BC_HASH_LEN];
     make_id(id, n);
@@ -35,7 +35,7 @@ static GError *add(Mempool *pool, guint8 n, const MempoolOutpoint *spends, gsize
 
 static void add_ok(Mempool *pool, guint8 n, guint8 spends_tx)
 {
-    MempoolOutpoint spend = outpoint(spends_tx, 0);
+    Outpoint spend = outpoint(spends_tx, 0);
     GError *error = add(pool, n, &spend, 1);
     if (error != NULL)
         g_printerr("\n  unexpected error: %s\n", error->message);
@@ -104,7 +104,7 @@ static void test_duplicate(void)
 {
     g_autoptr(Mempool) pool = mempool_new();
     add_ok(pool, 1, 100);
-    MempoolOutpoint other = outpoint(101, 0);
+    Outpoint other = outpoint(101, 0);
     g_autoptr(GError) error = add(pool, 1, &other, 1);
     CU_ASSERT_TRUE(g_error_matches(error, BC_ERROR, BC_ERROR_EXISTS));
     BC_ASSERT_CONTAINS(error->message, "is already in the mempool");
@@ -115,12 +115,12 @@ static void test_duplicate(void)
 static void test_conflict(void)
 {
     g_autoptr(Mempool) pool = mempool_new();
-    MempoolOutpoint a[] = {outpoint(100, 0), outpoint(100, 1)};
+    Outpoint a[] = {outpoint(100, 0), outpoint(100, 1)};
     g_autoptr(GError) first = add(pool, 1, a, 2);
     CU_ASSERT_PTR_NULL(first);
 
     /* Transaction 2 spends 100:5 (free) and 100:1, which transaction 1 spends. */
-    MempoolOutpoint b[] = {outpoint(100, 5), outpoint(100, 1)};
+    Outpoint b[] = {outpoint(100, 5), outpoint(100, 1)};
     g_autoptr(GError) error = add(pool, 2, b, 2);
     CU_ASSERT_TRUE_FATAL(g_error_matches(error, BC_ERROR, BC_ERROR_INVALID));
     g_autofree gchar *one = bc_hex_encode(a[0].txid, BC_HASH_LEN);
@@ -135,7 +135,7 @@ static void test_conflict(void)
     CU_ASSERT_TRUE(spender != NULL && spender[0] == 1);
 
     /* Another output of the same transaction is no conflict. */
-    MempoolOutpoint c = outpoint(100, 2);
+    Outpoint c = outpoint(100, 2);
     g_autoptr(GError) none = add(pool, 3, &c, 1);
     CU_ASSERT_PTR_NULL(none);
 
@@ -155,12 +155,12 @@ static void test_invalid_spends(void)
     CU_ASSERT_TRUE(g_error_matches(nothing, BC_ERROR, BC_ERROR_INVALID));
     BC_ASSERT_CONTAINS(nothing->message, "spends nothing");
 
-    MempoolOutpoint twice[] = {outpoint(100, 0), outpoint(100, 0)};
+    Outpoint twice[] = {outpoint(100, 0), outpoint(100, 0)};
     g_autoptr(GError) error = add(pool, 1, twice, 2);
     CU_ASSERT_TRUE(g_error_matches(error, BC_ERROR, BC_ERROR_INVALID));
     BC_ASSERT_CONTAINS(error->message, ":0 twice");
 
-    MempoolOutpoint negative = outpoint(100, -1); /* how the original marks a coinbase input */
+    Outpoint negative = outpoint(100, -1); /* how the original marks a coinbase input */
     g_autoptr(GError) coinbase = add(pool, 1, &negative, 1);
     CU_ASSERT_TRUE(g_error_matches(coinbase, BC_ERROR, BC_ERROR_INVALID));
     BC_ASSERT_CONTAINS(coinbase->message, "negative index");
@@ -176,12 +176,12 @@ static void test_full(void)
         guint8 id[BC_HASH_LEN] = {0};
         memcpy(id, &i, sizeof i);
         id[BC_HASH_LEN - 1] = 0xaa; /* never one of make_id's IDs */
-        MempoolOutpoint spend = {.index = i};
+        Outpoint spend = {.index = i};
         g_autoptr(GBytes) tx = g_bytes_new_static("tx", 2);
         CU_ASSERT_TRUE(mempool_add(pool, id, tx, &spend, 1, NULL));
     }
     CU_ASSERT_EQUAL(mempool_count(pool), MEMPOOL_MAX_TRANSACTIONS);
-    MempoolOutpoint spend = outpoint(200, 0);
+    Outpoint spend = outpoint(200, 0);
     g_autoptr(GError) error = add(pool, 255, &spend, 1);
     CU_ASSERT_TRUE(g_error_matches(error, BC_ERROR, BC_ERROR_TOO_LARGE));
     BC_ASSERT_CONTAINS(error->message, "the mempool is full");
