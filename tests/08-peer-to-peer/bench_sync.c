@@ -8,8 +8,17 @@
  * fresh node's start to its "added block ... at height 10000" line, read as it arrives on its
  * stdout. Chapter 8's nodes use 127.0.0.120 to 127.0.0.123; chapter 7's listen on 127.0.0.1, on
  * ports the kernel says are free. Prints a table and writes BUILD/bench/ch08_sync.tsv.
+ * Then chapter 7's bench_chain table for chapter 8, in the same run: the sync from one peer at
+ * 1,000 and 10,000 blocks and the per-block time ratio, the signature checks per second of that
+ * sync beside raw Nettle ecdsa_verify, whole-process times of getbalance, send -mine, printchain
+ * and reindexutxo at 100 and 10,000 blocks, and the syncing node's peak RSS (VmHWM, read from
+ * /proc before it stops); written to BUILD/bench/ch08_chain.tsv.
  * Chapter 7's binary must be built ('make ch07'); without it the reference is left out. */
 #include <glib-unix.h>
+#include <nettle/bignum.h>
+#include <nettle/ecc-curve.h>
+#include <nettle/ecc.h>
+#include <nettle/ecdsa.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <poll.h>
@@ -33,7 +42,8 @@ static const gchar *const FILES[] = {"blockchain_" BENCH_NODE ".db", "chainstate
                                      "wallet_" BENCH_NODE ".dat"};
 static const gint32 SNAPSHOTS[] = {0, 100, 200, 400, 1000, 10000};
 
-static gchar *bench_dir;
+static gchar *bench_dir, *cli_program;
+static GString *tsv; /* ch08_chain.tsv: chapter 7's bench_chain table, for chapter 8 */
 
 static gdouble now(void)
 {
@@ -307,9 +317,23 @@ static void stop(Running *r)
     g_free(r);
 }
 
+/* The peak resident set of R's process in KiB (VmHWM), read from the kernel while it runs. */
+static gint64 peak_rss_kib(Running *r)
+{
+    const gchar *pid = g_subprocess_get_identifier(r->proc);
+    g_autofree gchar *path = g_strdup_printf("/proc/%s/status", pid != NULL ? pid : "0");
+    g_autofree gchar *text = NULL;
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return 0;
+    const gchar *line = strstr(text, "VmHWM:");
+    return line != NULL ? g_ascii_strtoll(line + strlen("VmHWM:"), NULL, 10) : 0;
+}
+
 /* A fresh node syncs HEIGHT blocks from N_SOURCES nodes that have them; blocks/s, or 0 when it
- * did not get there. CHAPTER 7 uses PROGRAM's chapter 7 command line (a central node). */
-static gdouble sync_rate(const gchar *program, gboolean chapter7, guint n_sources)
+ * did not get there; its peak RSS in KiB into RSS_KIB when not NULL. CHAPTER 7 uses PROGRAM's
+ * chapter 7 command line (a central node). */
+static gdouble sync_at(const gchar *program, gboolean chapter7, guint n_sources, gint32 height,
+                       gint64 *rss_kib)
 {
     g_autoptr(GError) error = NULL;
     g_autofree gchar *dir = g_dir_make_tmp("bc-sync-XXXXXX", &error);
@@ -330,7 +354,7 @@ static gdouble sync_rate(const gchar *program, gboolean chapter7, guint n_source
         g_autofree gchar *id = g_strdup_printf("%u", ports[0]);
         central = g_strdup_printf("localhost:%u", ports[0]);
         g_snprintf(fresh_id, sizeof fresh_id, "%u", ports[1]);
-        place_chain(HEIGHT, dir, id);
+        place_chain(height, dir, id);
         g_ptr_array_add(sources, start(program, dir, id, central, NULL));
     } else {
         central = g_strdup_printf("127.0.0.120:%u", PORT);
@@ -339,7 +363,7 @@ static gdouble sync_rate(const gchar *program, gboolean chapter7, guint n_source
             g_autofree gchar *id = g_strdup_printf("%u", 120 + i);
             g_autofree gchar *listen = g_strdup_printf("127.0.0.%u:%u", 120 + i, PORT);
             const gchar *args[] = {"-listen", listen, NULL};
-            place_chain(HEIGHT, dir, id);
+            place_chain(height, dir, id);
             g_ptr_array_add(sources, start(program, dir, id, central, args));
             g_ptr_array_add(fresh_args, g_strdup("-connect"));
             g_ptr_array_add(fresh_args, g_strdup(listen));
@@ -355,15 +379,119 @@ static gdouble sync_rate(const gchar *program, gboolean chapter7, guint n_source
     gdouble t0 = now();
     Running *fresh = start(program, dir, fresh_id, central,
                            (const gchar *const *)fresh_args->pdata);
-    gboolean done = wait_line(fresh, " at height " G_STRINGIFY(HEIGHT), TRUE);
+    g_autofree gchar *needle = g_strdup_printf(" at height %d", height);
+    gboolean done = wait_line(fresh, needle, TRUE);
     gdouble seconds = now() - t0;
+    if (rss_kib != NULL)
+        *rss_kib = peak_rss_kib(fresh);
     stop(fresh);
     for (guint i = 0; i < sources->len; i++)
         stop(g_ptr_array_index(sources, i));
     g_autofree gchar *rm = g_strdup_printf("rm -rf '%s'", dir);
     if (system(rm) != 0)
         g_printerr("could not remove %s\n", dir);
-    return done ? HEIGHT / seconds : 0;
+    return done ? height / seconds : 0;
+}
+
+static gdouble sync_rate(const gchar *program, gboolean chapter7, guint n_sources)
+{
+    return sync_at(program, chapter7, n_sources, HEIGHT, NULL);
+}
+
+static void row(const gchar *what, gdouble value, const gchar *unit, const gchar *note)
+{
+    g_print("  %-46s %14.3f %-10s %s\n", what, value, unit, note != NULL ? note : "");
+    g_string_append_printf(tsv, "%s\t%.6f\t%s\t%s\n", what, value, unit, note != NULL ? note : "");
+}
+
+/* Raw Nettle: ecdsa_verify of one valid signature, point and signature set up once (as
+ * tests/07-network/bench_chain.c measures it), for about a second. */
+static gdouble raw_verify_rate(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Wallet) w = wallet_new(&error);
+    g_assert_no_error(error);
+    guint8 digest[BC_HASH_LEN] = {1, 2, 3}, sig[WALLET_SIGNATURE_LEN];
+    g_assert(wallet_sign(w, digest, sig, &error));
+    const guint8 *pub = wallet_public_key(w);
+    mpz_t x, y;
+    nettle_mpz_init_set_str_256_u(x, 32, pub);
+    nettle_mpz_init_set_str_256_u(y, 32, pub + 32);
+    struct ecc_point point;
+    ecc_point_init(&point, nettle_get_secp_256r1());
+    g_assert(ecc_point_set(&point, x, y));
+    struct dsa_signature s;
+    dsa_signature_init(&s);
+    nettle_mpz_set_str_256_u(s.r, 32, sig);
+    nettle_mpz_set_str_256_u(s.s, 32, sig + 32);
+    guint n = 0;
+    gdouble start = now(), elapsed = 0;
+    do {
+        for (guint i = 0; i < 100; i++)
+            g_assert(ecdsa_verify(&point, BC_HASH_LEN, digest, &s));
+        n += 100;
+        elapsed = now() - start;
+    } while (elapsed < 1.0);
+    dsa_signature_clear(&s);
+    ecc_point_clear(&point);
+    mpz_clears(x, y, NULL);
+    return n / elapsed;
+}
+
+/* Runs chapter 8's program with ARGS in DIR as node BENCH_NODE; its wall time in seconds. */
+static gdouble run_cli(const gchar *dir, const gchar *const *args)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_ptr_array_add(argv, cli_program);
+    for (guint i = 0; args[i] != NULL; i++)
+        g_ptr_array_add(argv, (gpointer)args[i]);
+    g_ptr_array_add(argv, NULL);
+    g_auto(GStrv) envp = g_get_environ();
+    envp = g_environ_setenv(envp, "NODE_ID", BENCH_NODE, TRUE);
+    g_autofree gchar *bits = g_strdup_printf("%d", BENCH_BITS);
+    envp = g_environ_setenv(envp, "BC_TARGET_BITS", bits, TRUE);
+    gint status = 0;
+    g_autoptr(GError) error = NULL;
+    g_autofree gchar *err = NULL;
+    gdouble start = now();
+    if (!g_spawn_sync(dir, (gchar **)argv->pdata, envp, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                      NULL, &err, &status, &error) ||
+        !g_spawn_check_wait_status(status, &error))
+        g_error("%s %s: %s %s", cli_program, args[0], error->message, err != NULL ? err : "");
+    return now() - start;
+}
+
+static gchar *first_address(const gchar *dir)
+{
+    g_autofree gchar *path = g_build_filename(dir, FILES[2], NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Wallets) wallets = wallets_load(path, &error);
+    g_assert_no_error(error);
+    g_auto(GStrv) addresses = wallets_get_addresses(wallets);
+    return g_strdup(addresses[0]);
+}
+
+/* The best of three runs of a command that changes nothing. */
+static gdouble best_of_three(const gchar *dir, const gchar *const *args)
+{
+    gdouble best = G_MAXDOUBLE;
+    for (guint i = 0; i < 3; i++)
+        best = MIN(best, run_cli(dir, args));
+    return best;
+}
+
+/* getbalance, send -mine, printchain and reindexutxo on a copy of the cached chain of N blocks. */
+static void cli_times(gint32 n, gdouble out[4])
+{
+    g_autofree gchar *source = snapshot_dir(n);
+    g_autofree gchar *dir = g_strdup_printf("%s/run/ch08-cli-%d", bench_dir, n);
+    copy_node(source, dir);
+    g_autofree gchar *a = first_address(dir);
+    out[0] = best_of_three(dir, (const gchar *const[]){"getbalance", "-address", a, NULL});
+    out[1] = run_cli(
+        dir, (const gchar *const[]){"send", "-from", a, "-to", a, "-amount", "1", "-mine", NULL});
+    out[2] = best_of_three(dir, (const gchar *const[]){"printchain", NULL});
+    out[3] = best_of_three(dir, (const gchar *const[]){"reindexutxo", NULL});
 }
 
 int main(int argc, char **argv)
@@ -374,6 +502,8 @@ int main(int argc, char **argv)
     g_autofree gchar *build = g_path_get_dirname(out_dir);
     bench_dir = g_build_filename(build, "bench", NULL);
     g_autofree gchar *program = g_build_filename(out_dir, "blockchain", NULL);
+    cli_program = program;
+    tsv = g_string_new("measure\tvalue\tunit\tnote\n");
     g_autofree gchar *program7 = g_build_filename(build, "07-network", "blockchain", NULL);
     g_mkdir_with_parents(bench_dir, 0700);
     g_setenv("BC_TARGET_BITS", "8", TRUE);
@@ -401,7 +531,7 @@ int main(int argc, char **argv)
     g_print("  (goal: chapter 8 >= 3x chapter 7; 0 blocks/s: it did not get there in %.0f s)\n",
             DEADLINE_S);
     g_autofree gchar *path = g_build_filename(bench_dir, "ch08_sync.tsv", NULL);
-    g_autofree gchar *tsv = g_strdup_printf("measure\tblocks_per_s\tx_chapter_7\n"
+    g_autofree gchar *sync_tsv = g_strdup_printf("measure\tblocks_per_s\tx_chapter_7\n"
                                             "chapter 7, central node\t%.1f\t1\n"
                                             "chapter 8, one peer\t%.1f\t%.2f\n"
                                             "chapter 8, three peers\t%.1f\t%.2f\n"
@@ -410,8 +540,45 @@ int main(int argc, char **argv)
                                             ch7 > 0 ? three / ch7 : 0, ceiling,
                                             ch7 > 0 ? ceiling / ch7 : 0);
     g_autoptr(GError) error = NULL;
-    if (!g_file_set_contents(path, tsv, -1, &error))
+    if (!g_file_set_contents(path, sync_tsv, -1, &error))
         g_error("%s", error->message);
     g_print("  (written to %s)\n", path);
+
+    /* Chapter 7's bench_chain table, for chapter 8: the network sync at 1,000 and 10,000 blocks
+     * from one peer, its signature checks beside raw Nettle, the CLI, the syncing node's RSS. */
+    g_print("chapter 8, the same chains (one signed transaction and a coinbase per block)\n");
+    gint64 rss_1k = 0, rss_10k = 0;
+    gdouble r_1k = sync_at(program, FALSE, 1, 1000, &rss_1k);
+    gdouble r_10k = sync_at(program, FALSE, 1, HEIGHT, &rss_10k);
+    gdouble raw = raw_verify_rate();
+    row("sync 1,000 blocks from one peer", r_1k, "blocks/s", NULL);
+    row("sync 10,000 blocks from one peer", r_10k, "blocks/s", "goal >= 1,000");
+    row("per-block time, 10,000 over 1,000", r_10k > 0 ? r_1k / r_10k : 0, "ratio",
+        "goal <= 1.3");
+    /* The 10,000 blocks hold SIGNATURES inputs (counted by the import above): each one checked. */
+    gdouble during = r_10k * signatures / HEIGHT;
+    row("raw Nettle ecdsa_verify", raw, "verify/s", "same run");
+    row("signature checks during the 10,000 sync", during, "verify/s", NULL);
+    row("signature checks, sync over raw", during / raw, "ratio",
+        "chapter 7's goal >= 0.15; chapter 8 higher");
+    gdouble small[4], large[4];
+    cli_times(100, small);
+    cli_times(HEIGHT, large);
+    const gchar *names[] = {"getbalance", "send -mine", "printchain", "reindexutxo"};
+    for (guint i = 0; i < 4; i++) {
+        g_autofree gchar *a = g_strdup_printf("%s at 100 blocks", names[i]);
+        g_autofree gchar *b = g_strdup_printf("%s at 10,000 blocks", names[i]);
+        g_autofree gchar *c = g_strdup_printf("%s, 10,000 over 100", names[i]);
+        row(a, small[i] * 1000, "ms", NULL);
+        row(b, large[i] * 1000, "ms", i == 0 ? "goal < 10 ms" : NULL);
+        row(c, large[i] / small[i], "ratio", i < 2 ? "goal <= 1.5" : "linear: up to 100");
+    }
+    row("peak RSS of the node syncing 1,000 blocks", rss_1k / 1024.0, "MiB", "VmHWM");
+    row("peak RSS of the node syncing 10,000 blocks", rss_10k / 1024.0, "MiB", "VmHWM");
+    g_autofree gchar *chain_path = g_build_filename(bench_dir, "ch08_chain.tsv", NULL);
+    if (!g_file_set_contents(chain_path, tsv->str, (gssize)tsv->len, &error))
+        g_error("%s", error->message);
+    g_print("  (written to %s)\n", chain_path);
+    g_string_free(tsv, TRUE);
     return 0;
 }
