@@ -170,7 +170,9 @@ void peer_send(Peer *peer, GBytes *frame)
     gsize len = g_bytes_get_size(frame);
     if (peer->out_bytes + len > PEER_MAX_SEND_QUEUE) {
         /* It does not read what we send: memory we will not hold for it. */
-        peer_close(peer, "its send queue passed " G_STRINGIFY(PEER_MAX_SEND_QUEUE) " bytes");
+        g_autofree gchar *why =
+            g_strdup_printf("its send queue passed %u bytes", (guint)PEER_MAX_SEND_QUEUE);
+        peer_close(peer, why);
         return;
     }
     g_queue_push_tail(peer->out, g_bytes_ref(frame));
