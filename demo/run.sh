@@ -9,7 +9,7 @@
 # happens in a fresh temporary directory with the article's mining difficulty.
 #
 # Settings (environment):
-#   CH=08             the chapter whose program plays it: 07 (the default), 08 or 09, whose nodes
+#   CH=08             the chapter whose program plays it: 07 (the default), 08, 09 or 10, whose nodes
 #                     dial BC_CENTRAL_NODE when given no -connect, so the same commands work
 #   DEMO_PORT=4000    use ports 4000, 4001, 4002 instead of 3000, 3001, 3002
 #   BUILD=build-san   the build directory to take the program from ('make demo' passes its
@@ -31,8 +31,9 @@ case $CH in
 7 | 07 | 07-network) CH=07 CHAPTER=07-network ;;
 8 | 08 | 08-peer-to-peer) CH=08 CHAPTER=08-peer-to-peer ;;
 9 | 09 | 09-consensus) CH=09 CHAPTER=09-consensus ;;
+10 | 10-daemon) CH=10 CHAPTER=10-daemon ;;
 *)
-    echo "demo: CH must be 07, 08 or 09 (the chapters with a network), not '$CH'" >&2
+    echo "demo: CH must be 07, 08, 09 or 10 (the chapters with a network), not '$CH'" >&2
     exit 2
     ;;
 esac

@@ -13,16 +13,16 @@
 FUZZ_TARGETS := base58:common
 FUZZ_TARGETS += base58check:common
 FUZZ_TARGETS += variant:common
-FUZZ_TARGETS += address:07-network,08-peer-to-peer,09-consensus
+FUZZ_TARGETS += address:07-network,08-peer-to-peer,09-consensus,10-daemon
 FUZZ_TARGETS += message:07-network
-FUZZ_TARGETS += block:07-network,08-peer-to-peer,09-consensus
-FUZZ_TARGETS += transaction:07-network,08-peer-to-peer,09-consensus
-FUZZ_TARGETS += wallets:07-network,08-peer-to-peer,09-consensus
-FUZZ_TARGETS += utxo_record:07-network,08-peer-to-peer,09-consensus
-FUZZ_TARGETS += addrman:08-peer-to-peer,09-consensus
-FUZZ_TARGETS += p2p_message:08-peer-to-peer,09-consensus
-FUZZ_TARGETS += p2p_stream:08-peer-to-peer,09-consensus
-FUZZ_TARGETS += undo:09-consensus
+FUZZ_TARGETS += block:07-network,08-peer-to-peer,09-consensus,10-daemon
+FUZZ_TARGETS += transaction:07-network,08-peer-to-peer,09-consensus,10-daemon
+FUZZ_TARGETS += wallets:07-network,08-peer-to-peer,09-consensus,10-daemon
+FUZZ_TARGETS += utxo_record:07-network,08-peer-to-peer,09-consensus,10-daemon
+FUZZ_TARGETS += addrman:08-peer-to-peer,09-consensus,10-daemon
+FUZZ_TARGETS += p2p_message:08-peer-to-peer,09-consensus,10-daemon
+FUZZ_TARGETS += p2p_stream:08-peer-to-peer,09-consensus,10-daemon
+FUZZ_TARGETS += undo:09-consensus,10-daemon
 
 fuzz_comma := ,
 fuzz_chapters_of = $(subst $(fuzz_comma), ,$(word 2,$(subst :, ,$(1))))

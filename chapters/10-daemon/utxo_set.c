@@ -1,0 +1,580 @@
+/* utxo_set.c: the unspent outputs of each transaction, by transaction ID. */
+#include "utxo_set.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bc_error.h"
+#include "bc_hex.h"
+#include "outpoint.h"
+#include "bc_variant.h"
+
+/* @excerpt utxo-record */
+/* A record: the unspent outputs of one transaction as (index, value, pubkey hash), after the
+ * transaction's own ID and before a checksum. The index is the output's place in its
+ * transaction, which inputs refer to: it must survive when earlier outputs are spent (the Go
+ * original renumbered them and sent later inputs to the wrong output). The ID and the checksum
+ * make a damaged record, or a sound one copied under another key, refused as corrupt instead of
+ * changing balances. */
+#define UTXO_RECORD_TYPE "(aya(uxay)ay)"
+#define UTXO_RECORD_MAX_SIZE TRANSACTION_MAX_SIZE
+/* An output takes at most 48 bytes of a record (index, value, 20-byte key hash, alignment and
+ * a 4-byte framing offset), and the ID, the checksum and their framing fewer than 128, so the
+ * outputs of any transaction fit: the limit on outputs per transaction is what keeps every
+ * record readable. */
+G_STATIC_ASSERT(TRANSACTION_MAX_OUTPUTS * 48 + 128 < UTXO_RECORD_MAX_SIZE);
+
+/* SHA-256 over TXID and the serialized outputs: what a record's last field must be. */
+static void record_checksum(const guint8 txid[BC_HASH_LEN], GVariant *outputs,
+                            guint8 out[BC_HASH_LEN])
+{
+    g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+    g_checksum_update(sum, txid, BC_HASH_LEN);
+    g_checksum_update(sum, g_variant_get_data(outputs), (gssize)g_variant_get_size(outputs));
+    gsize len = BC_HASH_LEN;
+    g_checksum_get_digest(sum, out, &len);
+}
+
+GBytes *utxo_record_encode(const guint8 txid[BC_HASH_LEN], GArray *outputs)
+{
+    GVariantBuilder b;
+    g_variant_builder_init(&b, G_VARIANT_TYPE("a(uxay)"));
+    for (guint i = 0; i < outputs->len; i++) {
+        const UnspentOutput *u = &g_array_index(outputs, UnspentOutput, i);
+        g_variant_builder_add(&b, "(ux@ay)", (guint32)u->index, u->value,
+                              bc_variant_new_bytes(u->pubkey_hash, BC_RIPEMD160_LEN));
+    }
+    g_autoptr(GVariant) list = g_variant_ref_sink(g_variant_builder_end(&b));
+    guint8 checksum[BC_HASH_LEN];
+    record_checksum(txid, list, checksum);
+    return bc_variant_encode(g_variant_new("(@ay@a(uxay)@ay)",
+                                           bc_variant_new_bytes(txid, BC_HASH_LEN), list,
+                                           bc_variant_new_bytes(checksum, BC_HASH_LEN)));
+}
+
+static gboolean corrupt(GError **error, const gchar *what)
+{
+    g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "UTXO record %s", what);
+    return FALSE;
+}
+
+/* The unspent outputs of transaction TXID in record RAW. */
+GArray *utxo_record_decode(const guint8 txid[BC_HASH_LEN], GBytes *raw, GError **error)
+{
+    g_autoptr(GVariant) v = bc_variant_decode(raw, G_VARIANT_TYPE(UTXO_RECORD_TYPE),
+                                              UTXO_RECORD_MAX_SIZE, "UTXO record", error);
+    if (v == NULL)
+        return NULL;
+    g_autoptr(GVariant) id = g_variant_get_child_value(v, 0);
+    g_autoptr(GVariant) list = g_variant_get_child_value(v, 1);
+    g_autoptr(GVariant) sum = g_variant_get_child_value(v, 2);
+    guint8 named[BC_HASH_LEN], stored[BC_HASH_LEN], computed[BC_HASH_LEN];
+    if (!bc_variant_get_fixed(id, named, BC_HASH_LEN, "UTXO record's ID", error) ||
+        !bc_variant_get_fixed(sum, stored, BC_HASH_LEN, "UTXO record's checksum", error))
+        return NULL;
+    if (memcmp(named, txid, BC_HASH_LEN) != 0) {
+        corrupt(error, "names another transaction than its key");
+        return NULL;
+    }
+    record_checksum(txid, list, computed);
+    if (memcmp(computed, stored, BC_HASH_LEN) != 0) {
+        corrupt(error, "does not match its checksum");
+        return NULL;
+    }
+    g_autoptr(GArray) outputs = g_array_new(FALSE, FALSE, sizeof(UnspentOutput));
+    gint64 previous = -1;
+    for (gsize i = 0; i < g_variant_n_children(list); i++) {
+        UnspentOutput u = {0};
+        guint32 index = 0;
+        g_autoptr(GVariant) hash = NULL;
+        g_variant_get_child(list, i, "(ux@ay)", &index, &u.value, &hash);
+        /* Only what a record can hold: increasing indexes (none counted twice) and the values a
+         * valid transaction has (so that no sum of them overflows). */
+        if (index > G_MAXINT32 || index <= previous || u.value <= 0 || u.value > G_MAXINT32) {
+            g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT,
+                        "UTXO record with a bad output (index %u, value %" G_GINT64_FORMAT ")",
+                        index, u.value);
+            return NULL;
+        }
+        if (!bc_variant_get_fixed(hash, u.pubkey_hash, BC_RIPEMD160_LEN, "UTXO key hash", error))
+            return NULL;
+        previous = index;
+        u.index = (gint32)index;
+        memcpy(u.txid, txid, BC_HASH_LEN);
+        g_array_append_val(outputs, u);
+    }
+    /* Every record holds at least one output: a fully spent transaction's record is deleted. */
+    if (outputs->len == 0) {
+        corrupt(error, "holds no outputs");
+        return NULL;
+    }
+    return g_steal_pointer(&outputs);
+}
+/* @end utxo-record */
+
+/* @excerpt utxo-marker */
+/* The marker, written last after every change of the set: the block the set reflects, how many
+ * records it holds, what they are worth, and a digest of them all (the XOR of SHA-256 over each
+ * record's key and value, so that one record's change updates it without reading the others).
+ * A set whose marker names another block than the tip is behind (or ahead of) the chain; a set
+ * whose records do not add up to its marker was damaged. */
+#define UTXO_MARKER_TYPE "(ayuxay)"
+
+typedef struct {
+    guint8 tip[BC_HASH_LEN];
+    guint32 records;
+    gint64 total;
+    guint8 digest[BC_HASH_LEN];
+} UtxoMarker;
+
+static void fold_record(UtxoMarker *m, const guint8 txid[BC_HASH_LEN], GBytes *raw, GArray *outputs,
+                        int sign)
+{
+    g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+    guint8 prefix = UTXO_PREFIX, hash[BC_HASH_LEN];
+    g_checksum_update(sum, &prefix, 1);
+    g_checksum_update(sum, txid, BC_HASH_LEN);
+    g_checksum_update(sum, g_bytes_get_data(raw, NULL), (gssize)g_bytes_get_size(raw));
+    gsize len = BC_HASH_LEN;
+    g_checksum_get_digest(sum, hash, &len);
+    for (guint i = 0; i < BC_HASH_LEN; i++)
+        m->digest[i] ^= hash[i];
+    m->records += (guint32)sign;
+    for (guint i = 0; i < outputs->len; i++)
+        m->total += sign * g_array_index(outputs, UnspentOutput, i).value;
+}
+
+static gboolean marker_read(BcStore *store, UtxoMarker *m, GError **error)
+{
+    g_autoptr(GBytes) raw = bc_store_get(store, UTXO_MARKER_KEY, NULL, 0, error);
+    if (raw == NULL)
+        return FALSE;
+    g_autoptr(GVariant) v =
+        bc_variant_decode(raw, G_VARIANT_TYPE(UTXO_MARKER_TYPE), 256, "UTXO set marker", error);
+    if (v == NULL)
+        return FALSE;
+    g_autoptr(GVariant) tip = NULL, digest = NULL;
+    g_variant_get(v, "(@ayux@ay)", &tip, &m->records, &m->total, &digest);
+    return bc_variant_get_fixed(tip, m->tip, BC_HASH_LEN, "UTXO set marker's tip", error) &&
+           bc_variant_get_fixed(digest, m->digest, BC_HASH_LEN, "UTXO set marker's digest", error);
+}
+
+static gboolean marker_write(BcStore *store, const UtxoMarker *m, GError **error)
+{
+    g_autoptr(GBytes) raw = bc_variant_encode(
+        g_variant_new("(@ayux@ay)", bc_variant_new_bytes(m->tip, BC_HASH_LEN), m->records, m->total,
+                      bc_variant_new_bytes(m->digest, BC_HASH_LEN)));
+    return bc_store_put(store, UTXO_MARKER_KEY, NULL, 0, raw, error);
+}
+/* @end utxo-marker */
+
+/* The set may be read only when it reflects the tip; otherwise say why, and what repairs it. */
+static gboolean usable(UtxoSet *set, GError **error)
+{
+    if (set->bc->chainstate_stale == NULL)
+        return TRUE;
+    g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "%s: run 'reindexutxo'",
+                set->bc->chainstate_stale);
+    return FALSE;
+}
+
+/* Writes OUTPUTS as TXID's record (deletes it when there are none), OLD being the record it
+ * replaces (or NULL), and keeps MARKER in step. */
+static gboolean put_outputs(BcStore *store, UtxoMarker *marker, const guint8 txid[BC_HASH_LEN],
+                            GBytes *old, GArray *old_outputs, GArray *outputs, GError **error)
+{
+    if (old != NULL)
+        fold_record(marker, txid, old, old_outputs, -1);
+    if (outputs->len == 0)
+        return bc_store_delete(store, UTXO_PREFIX, txid, BC_HASH_LEN, error);
+    g_autoptr(GBytes) raw = utxo_record_encode(txid, outputs);
+    fold_record(marker, txid, raw, outputs, +1);
+    return bc_store_put(store, UTXO_PREFIX, txid, BC_HASH_LEN, raw, error);
+}
+
+gchar *utxo_set_path_for(const gchar *blockchain_path)
+{
+    g_autofree gchar *dir = g_path_get_dirname(blockchain_path);
+    g_autofree gchar *base = g_path_get_basename(blockchain_path);
+    g_autofree gchar *name = g_str_has_prefix(base, "blockchain")
+                                 ? g_strconcat("chainstate", base + strlen("blockchain"), NULL)
+                                 : g_strconcat(base, ".chainstate", NULL);
+    return g_build_filename(dir, name, NULL);
+}
+
+/* @excerpt utxo-reindex */
+/* Rebuilds the set from the chain into a new file, marker last, and renames it over the old one:
+ * a crash at any point leaves either the old file or the whole new one, never half of each. */
+static gboolean rebuild(Blockchain *bc, guint *count, GError **error)
+{
+    /* The chain's unspent outputs, grouped by transaction (they come grouped already). Read
+     * before anything is written: a chain that cannot be read leaves the old set as it was. */
+    g_autoptr(GArray) all = blockchain_find_utxo(bc, error);
+    if (all == NULL)
+        return FALSE;
+    g_autofree gchar *fresh = g_strconcat(bc->chainstate_path, ".new", NULL);
+    unlink(fresh); /* ours: what an earlier rebuild left when it was cut short */
+    g_autoptr(BcStore) store = bc_store_open(fresh, BC_STORE_CREATE, error);
+    if (store == NULL)
+        return FALSE;
+    UtxoMarker marker = {0};
+    memcpy(marker.tip, bc->tip, BC_HASH_LEN);
+    *count = 0;
+    for (guint i = 0; i < all->len;) {
+        const UnspentOutput *first = &g_array_index(all, UnspentOutput, i);
+        g_autoptr(GArray) outputs = g_array_new(FALSE, FALSE, sizeof(UnspentOutput));
+        for (; i < all->len; i++) {
+            const UnspentOutput *u = &g_array_index(all, UnspentOutput, i);
+            if (memcmp(u->txid, first->txid, BC_HASH_LEN) != 0)
+                break;
+            g_array_append_val(outputs, *u);
+        }
+        if (!put_outputs(store, &marker, first->txid, NULL, NULL, outputs, error))
+            return FALSE;
+        (*count)++;
+    }
+    if (!marker_write(store, &marker, error) || !bc_store_sync(store, error))
+        return FALSE;
+    g_clear_pointer(&store, bc_store_close);
+    g_clear_pointer(&bc->chainstate, bc_store_close);
+    if (rename(fresh, bc->chainstate_path) != 0) {
+        g_set_error(error, BC_ERROR, BC_ERROR_IO, "cannot rename %s to %s: %s", fresh,
+                    bc->chainstate_path, g_strerror(errno));
+        return FALSE;
+    }
+    bc_store_count_write(); /* the rename is a write the crash hook counts */
+    bc->chainstate = bc_store_open(bc->chainstate_path, BC_STORE_WRITE, error);
+    if (bc->chainstate == NULL)
+        return FALSE;
+    g_clear_pointer(&bc->chainstate_stale, g_free);
+    return TRUE;
+}
+
+gboolean utxo_set_reindex(UtxoSet *set, guint *count, GError **error)
+{
+    return rebuild(set->bc, count, error);
+}
+/* @end utxo-reindex */
+
+/* @excerpt utxo-open */
+gboolean utxo_set_open(Blockchain *bc, const gchar *blockchain_path, gboolean write, GError **error)
+{
+    bc->chainstate_path = utxo_set_path_for(blockchain_path);
+    g_autoptr(GError) local = NULL;
+    UtxoMarker marker;
+    gchar *why = NULL;
+    bc->chainstate =
+        bc_store_open(bc->chainstate_path, write ? BC_STORE_WRITE : BC_STORE_READ, &local);
+    if (bc->chainstate == NULL)
+        why = g_strdup_printf("the UTXO set cannot be read: %s", local->message);
+    else if (!marker_read(bc->chainstate, &marker, &local))
+        why = g_strdup_printf("the UTXO set in %s has no valid marker: %s", bc->chainstate_path,
+                              local->message);
+    else if (memcmp(marker.tip, bc->tip, BC_HASH_LEN) != 0) {
+        g_autofree gchar *at = bc_hex_encode(marker.tip, BC_HASH_LEN);
+        g_autofree gchar *tip = bc_hex_encode(bc->tip, BC_HASH_LEN);
+        why = g_strdup_printf("the UTXO set in %s reflects block %s, not the tip %s",
+                              bc->chainstate_path, at, tip);
+    }
+    bc->chainstate_stale = why;
+    if (why == NULL || !write)
+        return TRUE; /* a reader is refused when it reads the set (see usable) */
+    /* A crash between the tip and the marker, or a lost file: the chain is the truth, and the
+     * set is rebuilt from it before anything reads it. */
+    g_printerr("%s: rebuilding it from the chain\n", why);
+    guint count = 0;
+    if (!rebuild(bc, &count, error))
+        return FALSE;
+    g_printerr("the UTXO set is rebuilt: %u transactions with unspent outputs\n", count);
+    return TRUE;
+}
+/* @end utxo-open */
+
+/* Removes output INDEX of transaction TXID from the set. */
+static gboolean spend_output(BcStore *store, UtxoMarker *marker, const guint8 txid[BC_HASH_LEN],
+                             gint32 index, GError **error)
+{
+    g_autoptr(GBytes) raw = bc_store_get(store, UTXO_PREFIX, txid, BC_HASH_LEN, error);
+    if (raw == NULL)
+        return FALSE;
+    g_autoptr(GArray) outputs = utxo_record_decode(txid, raw, error);
+    if (outputs == NULL)
+        return FALSE;
+    g_autoptr(GArray) left = g_array_copy(outputs);
+    for (guint i = 0; i < left->len; i++) {
+        if (g_array_index(left, UnspentOutput, i).index == index) {
+            g_array_remove_index(left, i);
+            return put_outputs(store, marker, txid, raw, outputs, left, error);
+        }
+    }
+    g_set_error(error, BC_ERROR, BC_ERROR_NOT_FOUND, "output %d is not in the UTXO set", index);
+    return FALSE;
+}
+
+/* @excerpt utxo-update */
+gboolean utxo_set_update(UtxoSet *set, const Block *block, GError **error)
+{
+    if (!usable(set, error))
+        return FALSE;
+    BcStore *store = set->bc->chainstate;
+    UtxoMarker marker;
+    if (!marker_read(store, &marker, error))
+        return FALSE;
+    for (guint t = 0; t < block->transactions->len; t++) {
+        const Transaction *tx = g_ptr_array_index(block->transactions, t);
+        if (!transaction_is_coinbase(tx)) {
+            for (guint i = 0; i < tx->vin->len; i++) {
+                const TxInput *in = g_ptr_array_index(tx->vin, i);
+                if (!spend_output(store, &marker, in->txid, in->vout, error))
+                    return FALSE;
+            }
+        }
+        g_autoptr(GArray) outputs = g_array_new(FALSE, FALSE, sizeof(UnspentOutput));
+        for (guint i = 0; i < tx->vout->len; i++) {
+            const TxOutput *out = g_ptr_array_index(tx->vout, i);
+            UnspentOutput u = {.index = (gint32)i, .value = out->value};
+            memcpy(u.txid, tx->id, BC_HASH_LEN);
+            memcpy(u.pubkey_hash, out->pubkey_hash, BC_RIPEMD160_LEN);
+            g_array_append_val(outputs, u);
+        }
+        if (!put_outputs(store, &marker, tx->id, NULL, NULL, outputs, error))
+            return FALSE;
+    }
+    /* The marker last: a crash before it leaves the old marker, which no longer names the tip,
+     * and the next open rebuilds the set. (The caller syncs: blockchain_sync.) */
+    memcpy(marker.tip, block->hash, BC_HASH_LEN);
+    return marker_write(store, &marker, error);
+}
+/* @end utxo-update */
+
+/* @excerpt utxo-find-output */
+gboolean utxo_set_find_output(UtxoSet *set, const guint8 txid[BC_HASH_LEN], gint32 index,
+                              UnspentOutput *out, GError **error)
+{
+    if (!usable(set, error))
+        return FALSE;
+    /* One record read: the outputs of TXID still unspent. */
+    g_autoptr(GBytes) raw =
+        bc_store_get(set->bc->chainstate, UTXO_PREFIX, txid, BC_HASH_LEN, error);
+    if (raw == NULL)
+        return FALSE;
+    g_autoptr(GArray) outputs = utxo_record_decode(txid, raw, error);
+    if (outputs == NULL)
+        return FALSE;
+    for (guint i = 0; i < outputs->len; i++) {
+        if (g_array_index(outputs, UnspentOutput, i).index == index) {
+            *out = g_array_index(outputs, UnspentOutput, i);
+            return TRUE;
+        }
+    }
+    g_set_error(error, BC_ERROR, BC_ERROR_NOT_FOUND, "output %d is not in the UTXO set", index);
+    return FALSE;
+}
+/* @end utxo-find-output */
+
+/* @excerpt utxo-check */
+static gboolean is_unspent(UtxoSet *set, const TxInput *in, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    UnspentOutput u;
+    if (utxo_set_find_output(set, in->txid, in->vout, &u, &local))
+        return TRUE;
+    if (!g_error_matches(local, BC_ERROR, BC_ERROR_NOT_FOUND))
+        g_propagate_error(error, g_steal_pointer(&local));
+    return FALSE;
+}
+
+/* A transaction ID seen twice, in the block or in the set, would be one record for two
+ * transactions: the set would count it once and a reindex twice. */
+static gboolean is_new(BcStore *store, GHashTable *ids, const Transaction *tx, GError **error)
+{
+    g_autofree gchar *hex = bc_hex_encode(tx->id, BC_HASH_LEN);
+    g_autoptr(GError) local = NULL;
+    if (g_hash_table_contains(ids, hex) ||
+        bc_store_contains(store, UTXO_PREFIX, tx->id, BC_HASH_LEN, &local)) {
+        g_set_error(error, BC_ERROR, BC_ERROR_INVALID, "transaction %s is there already", hex);
+        return FALSE;
+    }
+    if (local != NULL) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
+    }
+    g_hash_table_add(ids, g_steal_pointer(&hex));
+    return TRUE;
+}
+
+gboolean utxo_set_check_unspent(UtxoSet *set, GPtrArray *transactions, GError **error)
+{
+    if (!usable(set, error))
+        return FALSE;
+    g_autoptr(GHashTable) spent = outpoint_set_new();
+    g_autoptr(GHashTable) ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (guint t = 0; t < transactions->len; t++) {
+        const Transaction *tx = g_ptr_array_index(transactions, t);
+        if (!is_new(set->bc->chainstate, ids, tx, error))
+            return FALSE;
+        if (transaction_is_coinbase(tx))
+            continue;
+        for (guint i = 0; i < tx->vin->len; i++) {
+            const TxInput *in = g_ptr_array_index(tx->vin, i);
+            gboolean first_time = g_hash_table_add(spent, outpoint_new(in->txid, in->vout));
+            GError *local = NULL;
+            if (!first_time || !is_unspent(set, in, &local)) {
+                if (local != NULL) {
+                    g_propagate_error(error, local);
+                    return FALSE;
+                }
+                g_autofree gchar *hex = bc_hex_encode(in->txid, BC_HASH_LEN);
+                return bc_set_invalid(error, "output %s:%d is spent already: a double spend", hex,
+                                      in->vout);
+                return FALSE;
+            }
+        }
+    }
+    return TRUE;
+}
+/* @end utxo-check */
+
+/* A walk over every record of the set (only the set: its file holds nothing else), checking each
+ * and adding them up as the marker does; at the end the sums must be the marker's, or the set was
+ * damaged: a record deleted, copied, or put back after it was spent. */
+typedef struct {
+    const guint8 *pubkey_hash; /* the outputs to collect, or NULL */
+    GArray *found;
+    UtxoMarker sums;
+    GError *error;
+} ScanContext;
+
+static gboolean scan_record(const guint8 *key, gsize key_len, GBytes *value, gpointer user_data)
+{
+    ScanContext *ctx = user_data;
+    if (key_len != BC_HASH_LEN) {
+        g_set_error(&ctx->error, BC_ERROR, BC_ERROR_CORRUPT, "UTXO record with a bad key");
+        return FALSE;
+    }
+    g_autoptr(GArray) outputs = utxo_record_decode(key, value, &ctx->error);
+    if (outputs == NULL)
+        return FALSE;
+    fold_record(&ctx->sums, key, value, outputs, +1);
+    for (guint i = 0; ctx->pubkey_hash != NULL && i < outputs->len; i++) {
+        const UnspentOutput *u = &g_array_index(outputs, UnspentOutput, i);
+        if (memcmp(u->pubkey_hash, ctx->pubkey_hash, BC_RIPEMD160_LEN) == 0)
+            g_array_append_val(ctx->found, *u);
+    }
+    return TRUE;
+}
+
+static gboolean scan(UtxoSet *set, ScanContext *ctx, GError **error)
+{
+    UtxoMarker marker;
+    if (!usable(set, error) || !marker_read(set->bc->chainstate, &marker, error) ||
+        !bc_store_foreach(set->bc->chainstate, UTXO_PREFIX, scan_record, ctx, error))
+        return FALSE;
+    if (ctx->error != NULL) {
+        g_propagate_error(error, g_steal_pointer(&ctx->error));
+        return FALSE;
+    }
+    if (ctx->sums.records != marker.records || ctx->sums.total != marker.total ||
+        memcmp(ctx->sums.digest, marker.digest, BC_HASH_LEN) != 0) {
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT,
+                    "the UTXO set does not match its marker (%u records worth %" G_GINT64_FORMAT
+                    ", the marker says %u worth %" G_GINT64_FORMAT "): run 'reindexutxo'",
+                    ctx->sums.records, ctx->sums.total, marker.records, marker.total);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+GArray *utxo_set_find_unspent(UtxoSet *set, const guint8 pubkey_hash[BC_RIPEMD160_LEN],
+                              GError **error)
+{
+    g_autoptr(GArray) found = g_array_new(FALSE, FALSE, sizeof(UnspentOutput));
+    ScanContext ctx = {.pubkey_hash = pubkey_hash, .found = found};
+    if (!scan(set, &ctx, error))
+        return NULL;
+    return g_steal_pointer(&found);
+}
+
+gboolean utxo_set_count_transactions(UtxoSet *set, guint *count, GError **error)
+{
+    ScanContext ctx = {0};
+    *count = 0;
+    if (!scan(set, &ctx, error))
+        return FALSE;
+    *count = ctx.sums.records;
+    return TRUE;
+}
+
+/* @excerpt utxo-disconnect */
+/* Puts U back into its transaction's record, in index order. */
+static gboolean restore_output(BcStore *store, UtxoMarker *marker, const UnspentOutput *u,
+                               GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    g_autoptr(GBytes) raw = bc_store_get(store, UTXO_PREFIX, u->txid, BC_HASH_LEN, &local);
+    if (raw == NULL && !g_error_matches(local, BC_ERROR, BC_ERROR_NOT_FOUND)) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
+    }
+    g_autoptr(GArray) outputs = raw != NULL ? utxo_record_decode(u->txid, raw, error) : NULL;
+    if (raw != NULL && outputs == NULL)
+        return FALSE;
+    g_autoptr(GArray) now =
+        outputs != NULL ? g_array_copy(outputs) : g_array_new(FALSE, FALSE, sizeof(UnspentOutput));
+    guint at = 0;
+    while (at < now->len && g_array_index(now, UnspentOutput, at).index < u->index)
+        at++;
+    if (at < now->len && g_array_index(now, UnspentOutput, at).index == u->index) {
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "undo data restores output %d twice",
+                    u->index);
+        return FALSE;
+    }
+    g_array_insert_val(now, at, *u);
+    return put_outputs(store, marker, u->txid, raw, outputs, now, error);
+}
+
+gboolean utxo_set_disconnect(UtxoSet *set, const Block *block, GArray *undo, GError **error)
+{
+    if (!usable(set, error))
+        return FALSE;
+    BcStore *store = set->bc->chainstate;
+    UtxoMarker marker;
+    if (!marker_read(store, &marker, error))
+        return FALSE;
+    if (memcmp(marker.tip, block->hash, BC_HASH_LEN) != 0) {
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT,
+                    "the UTXO set does not reflect the block to take off");
+        return FALSE;
+    }
+    /* Last transaction first, the exact reverse of utxo_set_update: its outputs leave (none was
+     * spent: the blocks after it are off already), the outputs its inputs spent come back. */
+    guint left = undo->len;
+    for (guint t = block->transactions->len; t-- > 0;) {
+        const Transaction *tx = g_ptr_array_index(block->transactions, t);
+        g_autoptr(GBytes) raw = bc_store_get(store, UTXO_PREFIX, tx->id, BC_HASH_LEN, error);
+        g_autoptr(GArray) outputs = raw != NULL ? utxo_record_decode(tx->id, raw, error) : NULL;
+        g_autoptr(GArray) none = g_array_new(FALSE, FALSE, sizeof(UnspentOutput));
+        if (outputs == NULL || !put_outputs(store, &marker, tx->id, raw, outputs, none, error))
+            return FALSE;
+        if (transaction_is_coinbase(tx))
+            continue;
+        if (tx->vin->len > left) {
+            g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "the undo data is too short");
+            return FALSE;
+        }
+        left -= tx->vin->len;
+        for (guint i = 0; i < tx->vin->len; i++)
+            if (!restore_output(store, &marker, &g_array_index(undo, UnspentOutput, left + i),
+                                error))
+                return FALSE;
+    }
+    if (left != 0) {
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "the undo data is too long");
+        return FALSE;
+    }
+    memcpy(marker.tip, block->prev_hash, BC_HASH_LEN);
+    return marker_write(store, &marker, error);
+}
+/* @end utxo-disconnect */
