@@ -28,11 +28,14 @@ typedef struct {
     gchar *miner_address;   /* NULL unless this node mines */
     GPtrArray *known;       /* KnownNode: the other nodes we know of */
     GByteArray *in_transit; /* hashes still to download, oldest first */
+    guint requested;        /* how many of them, from the first, were asked for: 0, 1 or 2 */
     gchar *sync_peer;       /* where they are downloaded from */
     guint getdata_timer;    /* running while a block is asked of the sync peer */
     gboolean round_full;    /* the download's inv was a full window: more may follow */
     gchar *behind_peer;     /* who told of blocks we lack while we were downloading */
     gchar *best_peer;       /* who last told us of a longer chain than ours */
+    GQueue arrived;         /* Arrived: blocks received, not yet checked, oldest first */
+    guint arrived_idle;     /* running while 'arrived' is not empty */
     GHashTable *getblocks;  /* sender -> GetblocksLimit: when we last answered it */
     Mempool *mempool;
     Server *server;
@@ -347,9 +350,12 @@ static void request_next_block(Node *node)
 {
     g_clear_handle_id(&node->getdata_timer, g_source_remove);
     while (node->in_transit->len > 0 &&
-           blockchain_has_block(node->bc, node->in_transit->data, NULL))
+           blockchain_has_block(node->bc, node->in_transit->data, NULL)) {
         g_byte_array_remove_range(node->in_transit, 0, BC_HASH_LEN);
+        node->requested = node->requested > 0 ? node->requested - 1 : 0;
+    }
     if (node->in_transit->len == 0) {
+        node->requested = 0;
         g_autofree gchar *next = node->round_full ? g_strdup(node->sync_peer)
                                                   : g_steal_pointer(&node->behind_peer);
         g_clear_pointer(&node->sync_peer, g_free);
@@ -359,9 +365,28 @@ static void request_next_block(Node *node)
             send_version(node, next);
         return;
     }
-    send_getdata(node, node->sync_peer, MESSAGE_KIND_BLOCK, node->in_transit->data);
+    if (node->requested == 0) {
+        send_getdata(node, node->sync_peer, MESSAGE_KIND_BLOCK, node->in_transit->data);
+        node->requested = 1;
+    }
     node->getdata_timer =
         g_timeout_add_seconds(NODE_GETDATA_TIMEOUT_S, on_getdata_timeout, node);
+}
+
+/* The block we wait for has come, and it extends our tip: the next one is asked for before this
+ * one is checked and stored, so that the sync peer reads and sends it (in its own process, on
+ * another core) while we check. Never more than two in flight: the second is only asked for once
+ * the first is here. (A block that does not extend the tip, from a peer with another chain, asks
+ * for nothing more: its child would be one more block to drop.) */
+static void request_following_block(Node *node, const Block *block)
+{
+    if (node->sync_peer == NULL || node->requested != 1 ||
+        node->in_transit->len < 2 * BC_HASH_LEN ||
+        memcmp(block->hash, node->in_transit->data, BC_HASH_LEN) != 0 ||
+        memcmp(block->prev_hash, node->bc->tip, BC_HASH_LEN) != 0)
+        return;
+    send_getdata(node, node->sync_peer, MESSAGE_KIND_BLOCK, node->in_transit->data + BC_HASH_LEN);
+    node->requested = 2;
 }
 
 /* The sync peer did not send the block in time: it is dropped, and the list is asked for
@@ -379,6 +404,7 @@ static gboolean on_getdata_timeout(gpointer user_data)
              NODE_GETDATA_TIMEOUT_S, next_copy != NULL ? "; asking " : "",
              next_copy != NULL ? next_copy : "");
     g_byte_array_set_size(node->in_transit, 0);
+    node->requested = 0;
     g_clear_pointer(&node->sync_peer, g_free);
     node->round_full = FALSE;
     if (next_copy != NULL)
@@ -510,19 +536,31 @@ static void forget_mined(Node *node, const Block *block)
     }
 }
 
+/* A block received and decoded, waiting to be checked. */
+typedef struct {
+    Block *block;
+    gchar *from;
+} Arrived;
+
+static void arrived_free(Arrived *a)
+{
+    block_free(a->block);
+    g_free(a->from);
+    g_free(a);
+}
+
 /* @excerpt handle-block */
-static void handle_block(Node *node, const Message *m)
+static void check_block(Node *node, const Block *block, const gchar *from)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(Block) block = block_deserialize(m->block, &error);
-    if (block == NULL || !validation_check_block(node->bc, block, &error)) {
-        node_log("dropped block from %s: %s", m->addr_from, error->message);
+    if (!validation_check_block(node->bc, block, &error)) {
+        node_log("dropped block from %s: %s", from, error->message);
         /* A block whose parent we lack, higher than our next one, means we are behind: ask for
          * the whole list. (Not for any other block: a peer with another genesis would send its
          * list again and again.) */
-        if (block != NULL && g_error_matches(error, BC_ERROR, BC_ERROR_NOT_FOUND) &&
+        if (g_error_matches(error, BC_ERROR, BC_ERROR_NOT_FOUND) &&
             block->height > node->bc->height + 1)
-            send_getblocks(node, m->addr_from);
+            send_getblocks(node, from);
         return;
     }
     if (!blockchain_add_block(node->bc, block, &error)) {
@@ -532,11 +570,52 @@ static void handle_block(Node *node, const Message *m)
     g_autofree gchar *hash = bc_hex_encode(block->hash, BC_HASH_LEN); /* in full: printchain's */
     node_log("added block %s at height %d", hash, block->height);
     forget_mined(node, block);
-    announce(node, MESSAGE_KIND_BLOCK, block->hash, m->addr_from);
+    announce(node, MESSAGE_KIND_BLOCK, block->hash, from);
     /* The block we wait for, from the sync peer or by another path: on to the next one. */
     if (node->sync_peer != NULL && node->in_transit->len > 0 &&
         blockchain_has_block(node->bc, node->in_transit->data, NULL))
         request_next_block(node);
+}
+
+/* Checks the oldest block that arrived; runs again while more wait. */
+static gboolean check_arrived(gpointer user_data)
+{
+    Node *node = user_data;
+    Arrived *a = g_queue_pop_head(&node->arrived);
+    if (a != NULL) {
+        check_block(node, a->block, a->from);
+        arrived_free(a);
+    }
+    if (!g_queue_is_empty(&node->arrived))
+        return G_SOURCE_CONTINUE;
+    node->arrived_idle = 0;
+    return G_SOURCE_REMOVE;
+}
+
+/* A block is checked just after the messages that are ready, not at once: the getdata for the
+ * next block, asked for above, is then on its way, and the sync peer reads and sends it (in its
+ * own process, on the other core) while we check this one. Blocks are checked in the order they
+ * came, and at most NODE_MAX_ARRIVED wait: one more checks the oldest first. */
+static void handle_block(Node *node, const Message *m)
+{
+    g_autoptr(GError) error = NULL;
+    Block *block = block_deserialize(m->block, &error);
+    if (block == NULL) {
+        node_log("dropped block from %s: %s", m->addr_from, error->message);
+        return;
+    }
+    request_following_block(node, block);
+    if (g_queue_get_length(&node->arrived) >= NODE_MAX_ARRIVED) {
+        Arrived *oldest = g_queue_pop_head(&node->arrived);
+        check_block(node, oldest->block, oldest->from);
+        arrived_free(oldest);
+    }
+    Arrived *a = g_new0(Arrived, 1);
+    a->block = block;
+    a->from = g_strdup(m->addr_from);
+    g_queue_push_tail(&node->arrived, a);
+    if (node->arrived_idle == 0)
+        node->arrived_idle = g_idle_add_full(G_PRIORITY_DEFAULT + 1, check_arrived, node, NULL);
 }
 /* @end handle-block */
 
@@ -736,7 +815,9 @@ gboolean node_run(Blockchain *bc, const gchar *address, guint16 port, const gcha
         g_source_remove(sigterm);
         server_free(node.server);
         g_clear_handle_id(&node.getdata_timer, g_source_remove);
+        g_clear_handle_id(&node.arrived_idle, g_source_remove);
     }
+    g_queue_clear_full(&node.arrived, (GDestroyNotify)arrived_free);
     g_main_loop_unref(node.loop);
     mempool_free(node.mempool);
     g_byte_array_unref(node.in_transit);

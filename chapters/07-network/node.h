@@ -18,6 +18,8 @@
 /* A sync peer that sends no block within this long of a getdata is dropped, and the node asks
  * again: from the central node, or from the peer that told it of a longer chain. */
 #define NODE_GETDATA_TIMEOUT_S 3
+/* The most blocks received and waiting to be checked (see handle_block). */
+#define NODE_MAX_ARRIVED 4
 /* getblocks is answered at most once per sender per this long: a later one waits until then
  * (one waits, more are dropped), so no sender can make a node push inv after inv. */
 #define NODE_GETBLOCKS_INTERVAL_S 2

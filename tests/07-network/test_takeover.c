@@ -119,6 +119,53 @@ static void test_inv_does_not_take_over(void)
     CU_ASSERT_STRING_EQUAL(synced, chain);
 }
 
+/* The next block is asked for as soon as the one before it arrives, before that one is checked
+ * and stored (so that the sync peer sends it while the node checks), and never more than two
+ * at once: block 3 is not asked for until block 2 is here. */
+static void test_next_block_asked_before_check(void)
+{
+    make_chain(central_port, 3);
+    g_autofree gchar *fresh_db = g_strdup_printf("blockchain_%u.db", fresh_port);
+    copy_file("blockchain_genesis.db", fresh_db);
+    listen_on(listener_port);
+    fresh = start_and_listen(fresh_port, listener_port);
+
+    guint8 hashes[4][BC_HASH_LEN];
+    g_autoptr(GPtrArray) blocks = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+    for (gint32 h = 0; h < 4; h++)
+        g_ptr_array_add(blocks, block_message(central_port, h, hashes[h], listener_addr));
+    g_autoptr(GBytes) inv = message_encode_inv(listener_addr, MESSAGE_KIND_BLOCK, hashes[0], 4);
+    send_bytes_to(fresh_port, inv);
+    expect_getdata(hashes[1]);
+    send_bytes_to(fresh_port, g_ptr_array_index(blocks, 1));
+    expect_getdata(hashes[2]);
+    expect_log(fresh, "at height 1");
+    g_autoptr(Message) early = receive_not_version(0.5);
+    CU_ASSERT_PTR_NULL(early); /* no getdata for block 3 yet */
+    send_bytes_to(fresh_port, g_ptr_array_index(blocks, 2));
+    expect_getdata(hashes[3]);
+    send_bytes_to(fresh_port, g_ptr_array_index(blocks, 3));
+    expect_log(fresh, "at height 3");
+    CU_ASSERT_EQUAL(stop_node(fresh), 0);
+
+    /* In the node's own log, each getdata comes before the block before it is added. */
+    g_autofree gchar *log = node_log(fresh);
+    for (guint h = 1; h < 3; h++) {
+        g_autofree gchar *next = bc_hex_encode(hashes[h + 1], BC_HASH_LEN);
+        g_autofree gchar *asked = g_strdup_printf("sent getdata to %s: block %.8s", listener_addr,
+                                                  next);
+        g_autofree gchar *this = bc_hex_encode(hashes[h], BC_HASH_LEN);
+        g_autofree gchar *added = g_strdup_printf("added block %s", this);
+        const gchar *a = strstr(log, asked), *b = strstr(log, added);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+        CU_ASSERT_TRUE(a < b);
+    }
+    g_autofree gchar *chain = CLI(central_port, "printchain");
+    g_autofree gchar *synced = CLI(fresh_port, "printchain");
+    CU_ASSERT_STRING_EQUAL(synced, chain);
+}
+
 /* A peer that never sends the block it offered is dropped after NODE_GETDATA_TIMEOUT_S, and the
  * node asks the central node again: it syncs the whole chain. (Before, one such inv stopped the
  * download for good.) */
@@ -256,6 +303,7 @@ void test_takeover_register(void)
 {
     static const BcTest tests[] = {
         {"other peers' inv cannot take over a download", test_inv_does_not_take_over},
+        {"the next block is asked for before the last is checked", test_next_block_asked_before_check},
         {"a sync peer that stalls is dropped and the node asks again", test_stalled_sync_peer},
         {"a chain longer than one inv comes in rounds", test_getblocks_rounds},
         {"getblocks is answered at most once per sender per interval", test_getblocks_rate},
