@@ -4,6 +4,11 @@
  * a random graph in which every node has 3 outbound peers once discovery fills them):
  *   - the time from the miner's "mined block" line to the "added block" line of the last node
  *     to get the block, read as the lines arrive on the nodes' stdout (line-buffered pipes);
+ *   - the hops the block took to reach the farthest node (each node's "received block from"
+ *     line names the peer it came from: the flood's tree);
+ *   - the CPU time all the nodes spent meanwhile (clock_getcpuclockid), divided by the cores:
+ *     the least time the flood can take on this machine when every node's work waits for a
+ *     core, whatever the graph;
  *   - the messages about that block (inv, getdata, block: the sent lines naming its hash) per
  *     node.
  * The median of ROUNDS blocks for each N. Beside it, the reference measured in the same run: the
@@ -15,6 +20,7 @@
 #include <glib/gstdio.h>
 #include <poll.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PORT 18433 /* on 127.0.0.100 ... 127.0.0.131: the addresses this benchmark owns */
@@ -241,6 +247,52 @@ static void stop_nodes(void)
     n_nodes = 0;
 }
 
+/* The CPU seconds all N_NODES nodes have used so far. */
+static gdouble cpu_seconds(void)
+{
+    gdouble total = 0;
+    for (guint i = 0; i < n_nodes; i++) {
+        const gchar *pid = g_subprocess_get_identifier(nodes[i].proc);
+        clockid_t clock;
+        struct timespec t;
+        if (pid != NULL && clock_getcpuclockid((pid_t)atoi(pid), &clock) == 0 &&
+            clock_gettime(clock, &t) == 0)
+            total += (gdouble)t.tv_sec + (gdouble)t.tv_nsec / 1e9;
+    }
+    return total;
+}
+
+/* How many hops the block SHORT_HASH took to the farthest of the N nodes: node I's first
+ * "received block from 127.0.0.X:PORT: SHORT_HASH" line after line MARK[I] names its parent in
+ * the flood (the miner, node 0, is the root). 0 when a node's line is missing. */
+static guint hops(guint n, const guint *mark, const gchar *short_hash)
+{
+    gint parent[MAX_NODES], depth[MAX_NODES];
+    for (guint i = 1; i < n; i++) {
+        parent[i] = -1;
+        for (guint k = mark[i]; k < nodes[i].lines->len && parent[i] < 0; k++) {
+            const gchar *line = g_ptr_array_index(nodes[i].lines, k);
+            const gchar *from = strstr(line, "] received block from 127.0.0.");
+            if (from == NULL || strstr(line, short_hash) == NULL)
+                continue;
+            gint ip = atoi(from + strlen("] received block from 127.0.0."));
+            if (ip >= FIRST_IP && ip < FIRST_IP + (gint)n)
+                parent[i] = ip - FIRST_IP;
+        }
+        if (parent[i] < 0)
+            return 0;
+    }
+    guint most = 0;
+    for (guint i = 1; i < n; i++) {
+        guint d = 0;
+        for (gint j = (gint)i; j != 0 && d <= n; j = parent[j])
+            d++;
+        depth[i] = (gint)d;
+        most = MAX(most, (guint)depth[i]);
+    }
+    return most <= n ? most : 0;
+}
+
 static int compare_doubles(gconstpointer a, gconstpointer b)
 {
     gdouble x = *(const gdouble *)a, y = *(const gdouble *)b;
@@ -253,10 +305,12 @@ static gdouble median(gdouble *values, guint n)
     return values[n / 2];
 }
 
-/* One network of N nodes, ROUNDS blocks mined at node 0: median seconds and messages per
- * node per block in *SECONDS and *MESSAGES. */
+/* One network of N nodes, ROUNDS blocks mined at node 0: median seconds, messages per node per
+ * block, hops to the farthest node and CPU seconds per core in *SECONDS, *MESSAGES, *HOPS and
+ * *CPU. */
 static void measure(guint n, const gchar *template_dir, gchar **payers, const gchar *payee,
-                    const gchar *miner, GRand *rand, gdouble *seconds, gdouble *messages)
+                    const gchar *miner, GRand *rand, gdouble *seconds, gdouble *messages,
+                    gdouble *hops_out, gdouble *cpu)
 {
     for (guint i = 0; i < n; i++)
         copy_chain(template_dir, i);
@@ -269,15 +323,19 @@ static void measure(guint n, const gchar *template_dir, gchar **payers, const gc
             wait_for(i, nodes[i].lines->len, "handshake done", NULL);
     pump(0.5);
 
-    gdouble times[ROUNDS], counts[ROUNDS];
+    gdouble times[ROUNDS], counts[ROUNDS], depths[ROUNDS], cpus[ROUNDS];
+    const gdouble cores = (gdouble)g_get_num_processors();
     g_autofree gchar *to = g_strdup_printf("127.0.0.%u:%u", FIRST_IP, PORT);
     for (guint r = 0; r < ROUNDS; r++) {
-        guint mark = nodes[0].lines->len;
+        guint mark = nodes[0].lines->len, marks[MAX_NODES];
+        for (guint i = 0; i < n; i++)
+            marks[i] = nodes[i].lines->len;
         for (guint k = 0; k < 2; k++)
             g_free(CLI(WALLET, "send", "-from", payers[2 * r + k], "-to", payee, "-amount", "1",
                        "-connect", to));
         guint at = 0;
         gdouble t0 = wait_for(0, mark, "mined block ", &at);
+        gdouble cpu0 = cpu_seconds();
         /* "[ID] mined block HASH at height H with 3 transactions": the hash, and its short form
          * as the message lines give it. */
         const gchar *line = g_ptr_array_index(nodes[0].lines, at);
@@ -287,6 +345,7 @@ static void measure(guint n, const gchar *template_dir, gchar **payers, const gc
         gdouble last = t0;
         for (guint i = 1; i < n; i++)
             last = MAX(last, wait_for(i, 0, added, NULL));
+        gdouble cpu_last = cpu_seconds();
         pump(0.3); /* the last announcements of the block, to peers that have it already */
         while (now() < last + 0.5)
             pump(0.1);
@@ -295,10 +354,14 @@ static void measure(guint n, const gchar *template_dir, gchar **payers, const gc
             sent += count(i, "] sent ", short_hash);
         times[r] = last - t0;
         counts[r] = (gdouble)sent / n;
+        depths[r] = hops(n, marks, short_hash);
+        cpus[r] = (cpu_last - cpu0) / cores;
     }
     stop_nodes();
     *seconds = median(times, ROUNDS);
     *messages = median(counts, ROUNDS);
+    *hops_out = median(depths, ROUNDS);
+    *cpu = median(cpus, ROUNDS);
 }
 
 int main(int argc, char **argv)
@@ -329,11 +392,12 @@ int main(int argc, char **argv)
     g_autoptr(GRand) rand = g_rand_new_with_seed(8); /* the same graphs every run */
     g_autoptr(GString) tsv = g_string_new("nodes\tms to the last node\t"
                                           "log2(N)/2 x the N=4 ms (reference)\t"
+                                          "CPU ms of all nodes per core (the limit)\t"
                                           "messages per node per block\n");
     g_print("chapter 8 block propagation (%u blocks per size, median; loopback, 127.0.0.%u+)\n",
             ROUNDS, FIRST_IP);
-    g_print("  %5s %12s %14s %14s %16s\n", "nodes", "ms to last", "ratio to N=4", "log2(N)/2",
-            "msgs/node/block");
+    g_print("  %5s %11s %13s %10s %5s %13s %12s %16s\n", "nodes", "ms to last", "ratio to N=4",
+            "log2(N)/2", "hops", "CPU ms/core", "ms over CPU", "msgs/node/block");
     gdouble reference = 0;
     for (guint s = 0; s < G_N_ELEMENTS(SIZES); s++) {
         guint n = SIZES[s];
@@ -348,22 +412,26 @@ int main(int argc, char **argv)
             copy_file(from, to);
         }
         dir = net_dir;
-        gdouble seconds = 0, messages = 0;
-        measure(n, template_dir, payers, owner, miner, rand, &seconds, &messages);
+        gdouble seconds = 0, messages = 0, depth = 0, cpu = 0;
+        measure(n, template_dir, payers, owner, miner, rand, &seconds, &messages, &depth, &cpu);
         if (s == 0)
             reference = seconds;
         gdouble expected = (gdouble)(g_bit_storage(n) - 1) / 2; /* log2(N) / log2(4) */
-        g_print("  %5u %12.1f %14.2f %14.2f %16.1f\n", n, seconds * 1000,
-                reference > 0 ? seconds / reference : 0, expected, messages);
-        g_string_append_printf(tsv, "%u\t%.1f\t%.1f\t%.2f\n", n, seconds * 1000,
-                               reference * expected * 1000, messages);
+        g_print("  %5u %11.1f %13.2f %10.2f %5.0f %13.1f %12.2f %16.1f\n", n, seconds * 1000,
+                reference > 0 ? seconds / reference : 0, expected, depth, cpu * 1000,
+                cpu > 0 ? seconds / cpu : 0, messages);
+        g_string_append_printf(tsv, "%u\t%.1f\t%.1f\t%.1f\t%.2f\n", n, seconds * 1000,
+                               reference * expected * 1000, cpu * 1000, messages);
     }
     g_autofree gchar *path = g_build_filename(bench_dir, "propagation.tsv", NULL);
     if (!g_file_set_contents(path, tsv->str, -1, &error))
         g_error("%s", error->message);
     g_print("  (the reference: the N=4 time, measured in this run; a flood whose hops grow with "
-            "log N keeps the ratio near log2(N)/2)\n  (written to %s)\n",
-            path);
+            "log N keeps the ratio near log2(N)/2)\n"
+            "  (the limit: the CPU time all nodes spent from the mined block to the last added "
+            "one, over %u cores; 'ms over CPU' near 1 means the flood waited for cores, not "
+            "for the network)\n  (written to %s)\n",
+            g_get_num_processors(), path);
     for (guint k = 0; k < 2 * ROUNDS; k++)
         g_free(payers[k]);
     dir = NULL;
