@@ -1,7 +1,11 @@
 /* miner.c: the proof-of-work search on worker threads, with a SHA-256 midstate. */
 #include "miner.h"
 
+#include <errno.h>
+#include <glib-unix.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "proof_of_work.h"
 
@@ -69,10 +73,14 @@ struct Miner {
     GThread **threads; /* n_threads, NULL between jobs (main loop only) */
     Slice *slices;
     Job *job;
-    GMutex lock;    /* guards pending and delivered */
-    guint pending;  /* the idle source that delivers a found block, 0 when none */
+    /* The hand-over, with no lock: the worker that claimed the generation stores the block
+     * (atomic pointer) and writes to the eventfd, which wakes the main loop's source. */
     Block *delivered;
+    int wake_fd;
+    guint wake_source;
 };
+
+static gboolean deliver(gint fd, GIOCondition condition, gpointer user_data);
 
 guint miner_default_threads(void)
 {
@@ -86,11 +94,11 @@ Miner *miner_new(guint threads, MinerFoundFunc found, gpointer user_data)
     miner->n_threads = threads;
     miner->found = found;
     miner->user_data = user_data;
-    g_mutex_init(&miner->lock);
+    miner->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    g_assert(miner->wake_fd >= 0); /* only fails when out of descriptors or memory */
+    miner->wake_source = g_unix_fd_add(miner->wake_fd, G_IO_IN, deliver, miner);
     return miner;
 }
-
-static gboolean deliver(gpointer user_data);
 
 /* @excerpt miner-threads */
 /* A worker: its own slice of the nonces, so no two threads try the same one and none needs a
@@ -128,10 +136,10 @@ static gpointer worker(gpointer user_data)
             block->timestamp = job->template->timestamp;
             block->nonce = nonce;
             memcpy(block->hash, hash, BC_HASH_LEN);
-            g_mutex_lock(&miner->lock);
-            miner->delivered = block;
-            miner->pending = g_idle_add(deliver, miner);
-            g_mutex_unlock(&miner->lock);
+            g_atomic_pointer_set(&miner->delivered, block);
+            guint64 one = 1;
+            if (write(miner->wake_fd, &one, sizeof one) < 0)
+                g_warning("cannot wake the main loop: %s", g_strerror(errno));
         }
         if (found || nonce == slice->last)
             break;
@@ -155,37 +163,45 @@ static void join_workers(Miner *miner)
 }
 
 /* On the main loop: the found block goes to the node, unless the work was abandoned since. */
-static gboolean deliver(gpointer user_data)
+static gboolean deliver(gint fd, GIOCondition condition, gpointer user_data)
 {
+    (void)condition;
     Miner *miner = user_data;
-    g_mutex_lock(&miner->lock);
-    Block *block = g_steal_pointer(&miner->delivered);
-    miner->pending = 0;
-    g_mutex_unlock(&miner->lock);
-    join_workers(miner);
-    miner->found(block, miner->user_data);
-    return G_SOURCE_REMOVE;
+    guint64 count;
+    if (read(fd, &count, sizeof count) < 0 && errno != EAGAIN)
+        g_warning("cannot read the miner's wake-up: %s", g_strerror(errno));
+    Block *block = g_atomic_pointer_exchange(&miner->delivered, NULL);
+    if (block != NULL) {
+        join_workers(miner);
+        miner->found(block, miner->user_data);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+gboolean miner_busy(Miner *miner)
+{
+    return miner->threads != NULL &&
+           g_atomic_int_get(&miner->generation) == miner->job->generation;
 }
 
 /* @excerpt miner-abandon */
-void miner_abandon(Miner *miner)
+gboolean miner_abandon(Miner *miner, gint32 *height)
 {
+    gboolean busy = miner_busy(miner);
+    if (busy && height != NULL)
+        *height = miner->job->template->height;
     /* The workers see the new generation within MINER_CHECK_EVERY nonces and return; a block
      * found for the old template and not yet delivered is dropped: it is on the old tip. */
     g_atomic_int_inc(&miner->generation);
     join_workers(miner);
-    g_mutex_lock(&miner->lock);
-    if (miner->pending != 0)
-        g_source_remove(miner->pending);
-    miner->pending = 0;
-    g_clear_pointer(&miner->delivered, block_free);
-    g_mutex_unlock(&miner->lock);
+    block_free(g_atomic_pointer_exchange(&miner->delivered, NULL));
+    return busy;
 }
 /* @end miner-abandon */
 
 void miner_start(Miner *miner, Block *template)
 {
-    miner_abandon(miner);
+    miner_abandon(miner, NULL);
     Job *job = g_new0(Job, 1);
     job->miner = miner;
     job->generation = g_atomic_int_get(&miner->generation);
@@ -207,12 +223,6 @@ void miner_start(Miner *miner, Block *template)
     }
 }
 
-gboolean miner_busy(Miner *miner)
-{
-    return miner->threads != NULL &&
-           g_atomic_int_get(&miner->generation) == miner->job->generation;
-}
-
 guint64 miner_hashes(Miner *miner)
 {
     return (guint64)(gsize)g_atomic_pointer_get(&miner->hashes);
@@ -222,7 +232,8 @@ void miner_free(Miner *miner)
 {
     if (miner == NULL)
         return;
-    miner_abandon(miner);
-    g_mutex_clear(&miner->lock);
+    miner_abandon(miner, NULL);
+    g_source_remove(miner->wake_source);
+    close(miner->wake_fd);
     g_free(miner);
 }

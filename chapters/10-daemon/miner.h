@@ -34,8 +34,9 @@ Miner *miner_new(guint threads, MinerFoundFunc found, gpointer user_data);
 /* Abandons any work and searches a nonce for TEMPLATE (taken; its nonce and hash are set when
  * found) on every worker, each over its own slice of the nonces. */
 void miner_start(Miner *miner, Block *template);
-/* Abandons the current work, if any: the workers stop within MINER_CHECK_EVERY nonces. */
-void miner_abandon(Miner *miner);
+/* Abandons the current work, if any: the workers stop within MINER_CHECK_EVERY nonces and are
+ * joined. TRUE when there was work, whose block's height goes to HEIGHT (may be NULL). */
+gboolean miner_abandon(Miner *miner, gint32 *height);
 /* TRUE while workers search. */
 gboolean miner_busy(Miner *miner);
 /* How many nonces were tried since the miner was made (for benchmarks). */

@@ -620,7 +620,9 @@ static guint mining_threshold(void)
 static void mine_pending(Node *node)
 {
     /* Whatever is being mined is replaced: no template means no work. */
-    miner_abandon(node->miner);
+    gint32 abandoned = 0;
+    if (miner_abandon(node->miner, &abandoned))
+        node_log("abandoned the work on a block at height %d", abandoned);
     if (mempool_count(node->mempool) >= mining_threshold()) {
         g_autoptr(GError) error = NULL;
         g_autoptr(GPtrArray) txs = g_ptr_array_new_with_free_func((GDestroyNotify)transaction_free);
@@ -661,6 +663,8 @@ static void mine_pending(Node *node)
         if (txs->len < 2)
             return;
         /* Mining runs on the miner's threads; the event loop goes on reading messages. */
+        node_log("mining a block at height %d with %u transactions on %u threads",
+                 node->bc->height + 1, txs->len, node->options->threads);
         miner_start(node->miner,
                     miner_template_new(txs, node->bc->tip, node->bc->height + 1, node->bc->bits));
     }

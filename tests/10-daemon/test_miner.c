@@ -93,7 +93,7 @@ static void test_abandon_stops_the_threads(void)
     while (miner_hashes(miner) < 4 * MINER_CHECK_EVERY)
         g_usleep(1000);
     CU_ASSERT_TRUE(miner_busy(miner));
-    miner_abandon(miner);
+    miner_abandon(miner, NULL);
     CU_ASSERT_FALSE(miner_busy(miner));
     guint64 after = miner_hashes(miner);
     g_usleep(20000);
@@ -103,7 +103,7 @@ static void test_abandon_stops_the_threads(void)
     while (miner_hashes(miner) < after + 4 * MINER_CHECK_EVERY)
         g_usleep(1000);
     CU_ASSERT_TRUE(miner_busy(miner));
-    miner_abandon(miner);
+    miner_abandon(miner, NULL);
     while (g_main_context_iteration(NULL, FALSE))
         ;
     CU_ASSERT_EQUAL(f.calls, 0);
