@@ -1,7 +1,7 @@
 # blockchain-c: one program per chapter, all built by mk/chapter.mk.
 #   make            build every chapter        make ch03        build one chapter
 #   make check      all tests, docs-check      make check SANITIZE=1   the same under ASan+UBSan
-#   make check-ch03 one chapter's tests
+#   make check-ch03 one chapter's tests           make check-ch10 TSAN=1  under ThreadSanitizer
 #   make bench      benchmarks                 make diff        regenerate docs/diffs/
 #   make demo       the chapter 7 network scenario (CH=08: on chapter 8's peer-to-peer node)
 #   make exercises  list the exercises   make exercise EX=03-printchain-limit   check one
@@ -10,12 +10,15 @@
 #   make fuzz [FUZZ_S=300]  fuzz every decoder (mk/fuzz.mk, tests/fuzz/README.md)
 CHAPTERS := $(notdir $(wildcard chapters/[0-9][0-9]-*))
 SANITIZE ?= 0
+TSAN ?= 0
 ifeq ($(SANITIZE),1)
 BUILD ?= build-san
+else ifeq ($(TSAN),1)
+BUILD ?= build-tsan
 else
 BUILD ?= build
 endif
-SUB = $(MAKE) --no-print-directory -f mk/chapter.mk BUILD=$(BUILD) SANITIZE=$(SANITIZE)
+SUB = $(MAKE) --no-print-directory -f mk/chapter.mk BUILD=$(BUILD) SANITIZE=$(SANITIZE) TSAN=$(TSAN)
 
 .PHONY: all deps common check bench demo diff docs-check docs-update clean exercises exercise \
         exercises-verify doc-commands $(CHAPTERS)

@@ -1,5 +1,5 @@
 # mk/chapter.mk: the one set of rules every chapter builds with.
-#   make -f mk/chapter.mk CH=03-persistence-and-cli [BUILD=build] [SANITIZE=1] [all|tests|check|bench]
+#   make -f mk/chapter.mk CH=03-persistence-and-cli [BUILD=build] [SANITIZE=1|TSAN=1] [all|tests|check|bench]
 #   make -f mk/chapter.mk CH=common                  (libbc-common and its tests)
 # Chapter sources:  chapters/$(CH)/*.c  -> $(BUILD)/$(CH)/blockchain
 # Unit/e2e tests:   tests/$(CH)/test_*.c -> $(BUILD)/$(CH)/run-tests (one CUnit runner)
@@ -34,6 +34,12 @@ BC_LDFLAGS += $(SAN)
 # GLib's slice allocator hides its allocations from LeakSanitizer: use plain malloc.
 export G_SLICE := always-malloc
 export G_DEBUG := gc-friendly
+endif
+# TSAN=1: ThreadSanitizer, for chapter 10's mining threads (not together with SANITIZE=1).
+ifeq ($(TSAN),1)
+BC_CFLAGS += -fsanitize=thread -fno-omit-frame-pointer
+BC_LDFLAGS += -fsanitize=thread
+export TSAN_OPTIONS ?= halt_on_error=1 second_deadlock_stack=1
 endif
 
 COMMON_SRC := $(wildcard common/*.c)

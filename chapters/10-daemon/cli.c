@@ -11,6 +11,7 @@
 #include "blockchain.h"
 #include "log.h"
 #include "message.h"
+#include "miner.h"
 #include "node.h"
 #include "peers.h"
 #include "proof_of_work.h"
@@ -335,6 +336,10 @@ static int cmd_startnode(int argc, char **argv)
 {
     const gchar *miner = NULL, *listen = NULL;
     gint64 max_outbound = PEERS_MAX_OUTBOUND, max_inbound = PEERS_MAX_INBOUND, max_reorg = 0;
+    gint64 threads = miner_default_threads();
+    g_autofree gchar *threads_help = g_strdup_printf(
+        "with -miner, mine on N threads, 1 to %d (one per core: %u here)", MINER_MAX_THREADS,
+        miner_default_threads());
     g_autoptr(GPtrArray) connect = g_ptr_array_new();
     const BcOption options[] = {
         {"miner", BC_OPT_STRING, &miner, "ADDRESS", "mine, and be paid at ADDRESS", FALSE, 0, 0},
@@ -347,6 +352,7 @@ static int cmd_startnode(int argc, char **argv)
         {"maxreorg", BC_OPT_INT, &max_reorg, "N",
          "follow no branch that forks more than N blocks below the tip (0: any)", FALSE, 0,
          1000000},
+        {"threads", BC_OPT_INT, &threads, "N", threads_help, FALSE, 1, MINER_MAX_THREADS},
         {0},
     };
     int code = bc_args_handle(argc, argv, options,
@@ -379,6 +385,7 @@ static int cmd_startnode(int argc, char **argv)
         .peers_path = files->peers,
         .max_outbound = (guint)max_outbound,
         .max_inbound = (guint)max_inbound,
+        .threads = (guint)threads,
     };
     if (!node_run(bc, &node_options, &error))
         return fail(error);
@@ -399,7 +406,7 @@ int cli_run(int argc, char **argv)
          cmd_send},
         {"reindexutxo", "", "rebuild the UTXO set from the chain", cmd_reindexutxo},
         {"printchain", "", "print all the blocks of the chain", cmd_printchain},
-        {"startnode", "[-listen HOST:PORT] [-connect HOST:PORT]... [-miner ADDRESS]",
+        {"startnode", "[-listen HOST:PORT] [-connect HOST:PORT]... [-miner ADDRESS] [-threads N]",
          "run this node; with -miner, mine for ADDRESS",
          cmd_startnode},
         {0},

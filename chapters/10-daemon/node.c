@@ -14,6 +14,7 @@
 #include "mempool.h"
 #include "orphans.h"
 #include "message.h"
+#include "miner.h"
 #include "peers.h"
 #include "sync.h"
 #include "validation.h"
@@ -48,6 +49,7 @@ typedef struct {
     GByteArray *in_flight;  /* requested and not yet arrived, oldest first */
     gboolean more;          /* its last inv was full: ask again when done */
     guint stall_timer;
+    Miner *miner; /* the worker threads, when this node mines */
 } Node;
 
 /* The first 16 hex digits of HASH: enough to tell blocks apart in a log line. */
@@ -527,8 +529,9 @@ static void handle_block(Node *node, Peer *peer, const Message *m)
         chain_change_clear(&change);
         peer->sent_locator = FALSE;
         relay(node, MESSAGE_KIND_BLOCK, block->hash, peer);
-        /* The losing branch's payments are back in the mempool: mine them again. */
-        if (reorganised && node->options->miner_address != NULL)
+        /* A new tip: the work on the old one is abandoned and a new template built (with the
+         * losing branch's payments, back in the mempool, after a reorganisation). */
+        if ((moved || reorganised) && node->miner != NULL)
             mine_pending(node);
         gpointer key = GUINT_TO_POINTER(peer->id);
         guint side = moved ? 0 : GPOINTER_TO_UINT(g_hash_table_lookup(node->side_blocks, key)) + 1;
@@ -582,7 +585,7 @@ static void handle_tx(Node *node, Peer *peer, const Message *m)
     node_log("accepted transaction %s (%u in the mempool)", id, mempool_count(node->mempool));
     /* Every node passes new transactions on now, not only a centre. */
     relay(node, MESSAGE_KIND_TX, tx->id, peer);
-    if (node->options->miner_address != NULL)
+    if (node->miner != NULL)
         mine_pending(node);
 }
 /* @end handle-tx */
@@ -616,7 +619,11 @@ static guint mining_threshold(void)
 
 static void mine_pending(Node *node)
 {
-    while (mempool_count(node->mempool) >= mining_threshold()) {
+    /* Whatever is being mined is replaced: no template means no work. */
+    gint32 abandoned = 0;
+    if (miner_abandon(node->miner, &abandoned))
+        node_log("abandoned the work on a block at height %d", abandoned);
+    if (mempool_count(node->mempool) >= mining_threshold()) {
         g_autoptr(GError) error = NULL;
         g_autoptr(GPtrArray) txs = g_ptr_array_new_with_free_func((GDestroyNotify)transaction_free);
         Transaction *coinbase = transaction_new_coinbase(node->options->miner_address, NULL, &error);
@@ -655,18 +662,37 @@ static void mine_pending(Node *node)
         }
         if (txs->len < 2)
             return;
-        /* Mining runs on the event loop: at the article's difficulty (BC_TARGET_BITS 16 here)
-         * that takes milliseconds, during which no message is read. */
-        g_autoptr(Block) block = blockchain_mine_block(node->bc, txs, &error);
-        if (block == NULL) {
-            node_log("cannot mine: %s", error->message);
-            return;
-        }
-        g_autofree gchar *hash = bc_hex_encode(block->hash, BC_HASH_LEN);
-        node_log("mined block %s at height %d with %u transactions", hash, block->height, txs->len);
-        forget_mined(node, block);
-        relay(node, MESSAGE_KIND_BLOCK, block->hash, NULL);
+        /* Mining runs on the miner's threads; the event loop goes on reading messages. */
+        node_log("mining a block at height %d with %u transactions on %u threads",
+                 node->bc->height + 1, txs->len, node->options->threads);
+        miner_start(node->miner,
+                    miner_template_new(txs, node->bc->tip, node->bc->height + 1, node->bc->bits));
     }
+}
+
+/* A worker found the nonce: the block is checked and connected here, on the event loop, as a
+ * peer's would be, and the next template built. */
+static void on_mined(Block *found, gpointer user_data)
+{
+    Node *node = user_data;
+    g_autoptr(Block) block = found;
+    g_autoptr(GError) error = NULL;
+    ChainChange change;
+    chain_change_init(&change);
+    if (!chain_state_accept_block(node->bc, block, &change, &error) ||
+        !blockchain_sync(node->bc, &error)) {
+        node_log("cannot mine: %s", error->message);
+        chain_change_clear(&change);
+        return;
+    }
+    g_autofree gchar *hash = bc_hex_encode(block->hash, BC_HASH_LEN);
+    node_log("mined block %s at height %d with %u transactions", hash, block->height,
+             block->transactions->len);
+    for (guint b = 0; b < change.connected->len; b++)
+        forget_mined(node, g_ptr_array_index(change.connected, b));
+    chain_change_clear(&change);
+    relay(node, MESSAGE_KIND_BLOCK, block->hash, NULL);
+    mine_pending(node);
 }
 
 /* @excerpt on-message */
@@ -770,6 +796,8 @@ gboolean node_run(Blockchain *bc, const NodeOptions *options, GError **error)
         .queue = g_byte_array_new(),
         .in_flight = g_byte_array_new(),
         .loop = g_main_loop_new(NULL, FALSE),
+        .miner = options->miner_address != NULL ? miner_new(options->threads, on_mined, &node)
+                                                : NULL,
     };
     gboolean ok = bc_random_bytes(&node.nonce, sizeof node.nonce, error);
     if (ok) {
@@ -791,6 +819,7 @@ gboolean node_run(Blockchain *bc, const NodeOptions *options, GError **error)
         }
         peers_start(node.peers);
         g_main_loop_run(node.loop);
+        g_clear_pointer(&node.miner, miner_free); /* its threads stopped and joined */
         g_source_remove(save);
         g_source_remove(sigint);
         g_source_remove(sigterm);
@@ -798,6 +827,7 @@ gboolean node_run(Blockchain *bc, const NodeOptions *options, GError **error)
         peers_free(node.peers);
         save_book(&node);
     }
+    g_clear_pointer(&node.miner, miner_free);
     g_main_loop_unref(node.loop);
     mempool_free(node.mempool);
     orphans_free(node.orphans);

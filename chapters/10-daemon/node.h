@@ -19,6 +19,7 @@ typedef struct {
     const gchar *miner_address; /* NULL unless this node mines */
     const gchar *peers_path;    /* the address book, peers_NODE_ID.dat */
     guint max_outbound, max_inbound;
+    guint threads; /* mining threads (chapter 10), 1 or more */
 } NodeOptions;
 
 /* Runs the node over BC until SIGINT or SIGTERM. */

@@ -41,11 +41,13 @@
 
 /* Under AddressSanitizer freed memory waits in a quarantine of up to 256 MiB before it is
  * reused, so RSS grows with any churn, leak or not: the RSS bound is then only printed, and
- * LeakSanitizer, which fails the node's exit status, is the check that nothing was lost. */
-#if defined(__SANITIZE_ADDRESS__)
+ * LeakSanitizer, which fails the node's exit status, is the check that nothing was lost.
+ * ThreadSanitizer (TSAN=1, chapter 10) keeps shadow memory and histories that grow RSS the
+ * same way: the bound is only printed there too. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define LOAD_UNDER_ASAN 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define LOAD_UNDER_ASAN 1
 #endif
 #endif
