@@ -10,7 +10,8 @@
 #   3012 miner2   127.0.0.32:3012   M2; mines when two wait (the article's rule)
 #   3013 wallet   127.0.0.33:3013   ALICE (the genesis reward) and CAROL
 #   3014 node     127.0.0.34:3014   BOB
-# The scenario: the five find each other from the seed; ALICE pays twice while every node runs;
+# The scenario: the five find each other from the seed; ALICE pays twice while every node runs,
+# each payment handed to the wallet node through its control socket (node_3013.sock);
 # the seed stops; the network splits in two, each half mines a block at height 3 and one half a
 # block at height 4; the halves meet and every node follows the branch with more work; the seed
 # comes back and catches up; every node's view of every balance is checked against the figures
@@ -126,6 +127,7 @@ start_node() {
     ARGS[$id]="$*"
     LOG[$id]=$WORK/$(printf '%02d' $((${#LOGS[@]} + 1)))-$id-${NAME[$id]}-$label.log
     LOGS+=("${LOG[$id]}")
+    MARK[$id]=0
     say "$id" "\$ ${ENVS[$id]:+${ENVS[$id]} }blockchain startnode $*    (log: ${LOG[$id]##*/})"
     # shellcheck disable=SC2086 # ENVS holds NAME=VALUE words, the options plain words
     (cd "$WORK" && NODE_ID=$id exec env ${ENVS[$id]:-} "$BIN" startnode "$@") >"${LOG[$id]}" 2>&1 &
@@ -141,14 +143,21 @@ restart_node() {
     start_node "$1" "$2" ${ARGS[$1]}
 }
 
-# wait_log ID REGEX: waits until a line of node ID's current log matches REGEX (grep -E) and
-# shows it; LINE is that line. Fails when the node exits first, or after TIMEOUT seconds.
+# mark ID: from now on wait_log looks at the lines node ID's log gets after this point only.
+declare -A MARK=()
+mark() {
+    MARK[$1]=$(wc -l <"${LOG[$1]}")
+}
+
+# wait_log ID REGEX: waits until a line of node ID's current log (past its mark) matches REGEX
+# (grep -E) and shows it; LINE is that line. Fails when the node exits first, or after TIMEOUT
+# seconds.
 LINE=
 wait_log() {
     local id=$1 regex=$2
     local deadline=$((SECONDS + TIMEOUT))
     while ((SECONDS <= deadline)); do
-        if LINE=$(grep -E -m1 -e "$regex" "${LOG[$id]}"); then
+        if LINE=$(tail -n +$((${MARK[$id]:-0} + 1)) "${LOG[$id]}" | grep -E -m1 -e "$regex"); then
             say "$id" "${LINE#\[*\] }"
             return 0
         fi
@@ -163,6 +172,23 @@ wait_log() {
     done
     show_log "$id"
     die "node $id: no '$regex' in its log after ${TIMEOUT} s"
+}
+
+# wait_lines ID REGEX N: as wait_log, for N lines that match, shown all.
+wait_lines() {
+    local id=$1 regex=$2 n=$3 lines
+    local deadline=$((SECONDS + TIMEOUT))
+    while ((SECONDS <= deadline)); do
+        lines=$(tail -n +$((${MARK[$id]:-0} + 1)) "${LOG[$id]}" | grep -E -e "$regex" || true)
+        if (($(grep -c . <<<"$lines") >= n)); then
+            while read -r LINE; do say "$id" "${LINE#\[*\] }"; done <<<"$lines"
+            return 0
+        fi
+        wait_log "$id" "$regex" >/dev/null # fails when the node has exited
+        sleep 0.05
+    done
+    show_log "$id"
+    die "node $id: fewer than $n lines '$regex' in its log after ${TIMEOUT} s"
 }
 
 show_log() {
@@ -230,30 +256,24 @@ trap 'echo "demo-p2p: terminated" >&2; exit 143' TERM
 # ---------------------------------------------------------------------------------------
 # What the logs say.
 
-# peers_of ID: the listening addresses of node ID's peers now (a handshake done, no disconnect
-# since), sorted, one per line.
-peers_of() {
-    sed -n -E 's/^\[[0-9]+\] (handshake done with|disconnected) peer ([0-9]+) \(([^,)]+).*/\1 \2 \3/p' \
-        "${LOG[$1]}" | awk '
-        $1 == "handshake" { ready[$4] = $5 }
-        $1 == "disconnected" { delete ready[$2] }
-        END { for (p in ready) print ready[p] }' | sort
-}
-
-# wait_peers ID N: waits until node ID has N peers, and shows them.
+# wait_peers ID N: waits until node ID, asked through its control socket ('blockchain peers'),
+# has N peers, and shows where they listen.
 wait_peers() {
-    local id=$1 n=$2 list=
+    local id=$1 n=$2 got=-1 list=
     local deadline=$((SECONDS + TIMEOUT))
     while ((SECONDS <= deadline)); do
-        list=$(peers_of "$id")
-        if (($(grep -c . <<<"$list") == n)); then
-            say "$id" "$n peers: $(tr '\n' ' ' <<<"$list")"
+        quiet "$id" peers
+        list=$(sed -n 's/.*, listens on \([^,]*\),.*/\1/p' <<<"$OUT" | sort | paste -sd ' ')
+        got=$(grep -c '^peer ' <<<"$OUT" || true)
+        if ((got == n)); then
+            say "$id" "\$ blockchain peers    ($n peer$( ((n == 1)) || echo s): $list)"
             return 0
         fi
         sleep 0.1
     done
+    printf '%s\n' "$OUT" | indent
     show_log "$id"
-    die "node $id has $(grep -c . <<<"$list") peers after ${TIMEOUT} s, expected $n"
+    die "node $id has $got peers after ${TIMEOUT} s, expected $n"
 }
 
 # MINED[hash]: the wallet name of the miner that mined it; HASH_AT: the hash a wait_mined saw.
@@ -285,18 +305,17 @@ wait_block() {
 
 declare -A EXPECT=() ADDR_OF=() MINER_OF=()
 
-# pay ID FROM TO AMOUNT VIA: FROM (a wallet name) pays TO AMOUNT coins, signed by node ID,
-# which holds FROM's key, and handed to the network. The article's way: the wallet node stops
-# (the running node holds its database), its send hands the transaction to VIA, a running
-# peer, and it starts again with the options it had.
+# pay ID FROM TO AMOUNT: FROM (a wallet name) pays TO AMOUNT coins, while node ID, which holds
+# FROM's key, runs: 'blockchain send' hands the request to it through its control socket
+# (node_ID.sock); the node signs the transaction, pools it and relays it to its peers.
 pay() {
-    local id=$1 from=$2 to=$3 amount=$4 via=$5
-    stop_node "$id"
-    cli "$id" send -from "${ADDR_OF[$from]}" -to "${ADDR_OF[$to]}" -amount "$amount" -connect "$via"
+    local id=$1 from=$2 to=$3 amount=$4
+    mark "$id"
+    cli "$id" send -from "${ADDR_OF[$from]}" -to "${ADDR_OF[$to]}" -amount "$amount"
     [[ $OUT == *Success!* ]] || die "node $id: send printed no 'Success!'"
+    wait_log "$id" "accepted transaction [0-9a-f]{64}"
     EXPECT[$from]=$((EXPECT[$from] - amount))
     EXPECT[$to]=$((EXPECT[$to] + amount))
-    restart_node "$id" "after-$from-pays-$to"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -355,12 +374,10 @@ echo "Each node asks its peers for the addresses they know (getaddr, addr) and d
 for id in "${IDS[@]}"; do wait_peers "$id" 4; done
 
 step "4. ALICE pays BOB 4, then CAROL 2, while every node runs; miner 1 mines each"
-pay "$WALLET" ALICE BOB 4 "${HOME_ADDR[$SEED]}"
-wait_peers "$WALLET" 4
+pay "$WALLET" ALICE BOB 4
 wait_mined "$MINER1" 1
 wait_block "$HASH_AT" 1 "${IDS[@]}"
-pay "$WALLET" ALICE CAROL 2 "${HOME_ADDR[$SEED]}"
-wait_peers "$WALLET" 4
+pay "$WALLET" ALICE CAROL 2
 wait_mined "$MINER1" 2
 wait_block "$HASH_AT" 2 "${IDS[@]}"
 
@@ -381,15 +398,15 @@ wait_peers "$NODE" 1
 wait_peers "$MINER1" 1
 
 step "7. Each half mines a block at height 3; miner 1's half mines one more, at height 4"
-pay "$WALLET" ALICE BOB 1 "$CUT_MINER2"
-pay "$WALLET" CAROL BOB 1 "$CUT_MINER2"
+pay "$WALLET" ALICE BOB 1
+pay "$WALLET" CAROL BOB 1
 wait_mined "$MINER2" 3
 LOSER=$HASH_AT
 wait_block "$LOSER" 3 "$MINER2" "$WALLET"
-pay "$NODE" BOB ALICE 1 "${HOME_ADDR[$MINER1]}"
+pay "$NODE" BOB ALICE 1
 wait_mined "$MINER1" 3
 wait_block "$HASH_AT" 3 "$MINER1" "$NODE"
-pay "$NODE" BOB ALICE 1 "${HOME_ADDR[$MINER1]}"
+pay "$NODE" BOB ALICE 1
 wait_mined "$MINER1" 4
 wait_block "$HASH_AT" 4 "$MINER1" "$NODE"
 
@@ -403,7 +420,7 @@ for id in "$MINER2" "$WALLET"; do
     wait_log "$id" "stored block [0-9a-f]+ at height 3 on a side branch"
     wait_log "$id" "disconnected block ${LOSER:0:16} at height 3"
     wait_log "$id" "added block [0-9a-f]{64} at height 4\$"
-    wait_log "$id" "back in the mempool"
+    wait_lines "$id" "transaction [0-9a-f]+ back in the mempool" 2
 done
 echo "Miner 2's two payments are valid on the winning branch too: miner 2 mines them again"
 wait_mined "$MINER2" 5
@@ -416,10 +433,8 @@ wait_block "$HASH_AT" 5 "$SEED"
 # ---------------------------------------------------------------------------------------
 # Every node's view of every balance, and of the chain, against the script's figures.
 
-step "10. The nodes stop, each closing its database; every node's view is read"
-for id in "${IDS[@]}"; do stop_node "$id"; done
-
-# The chain every node ends on: its blocks, newest first; each block's reward counted.
+step "10. Every node's view of the chain and of every balance, asked through its control socket"
+echo "   while it runs (printchain, getbalance)"
 declare -A VIEW=()
 CHAIN=
 for id in "${IDS[@]}"; do
@@ -434,6 +449,8 @@ for id in "${IDS[@]}"; do
         quiet "$id" getbalance -address "${ADDR_OF[$w]}"
         VIEW[$id,$w]=${OUT##*: }
     done
+    say "$id" "\$ blockchain printchain    ($(grep -c . <<<"$chain") blocks, the tip ${chain:0:16})"
+    say "$id" "\$ blockchain getbalance -address ...    (for ALICE, BOB, CAROL, M1 and M2)"
 done
 mapfile -t BLOCKS <<<"$CHAIN"
 echo "Every node ends on the same chain of ${#BLOCKS[@]} blocks (the genesis block and 5)."
@@ -442,8 +459,10 @@ for hash in "${BLOCKS[@]:0:${#BLOCKS[@]}-1}"; do # all but the genesis block, pa
     [[ -n ${MINED[$hash]:-} ]] || die "block $hash is on the chain, yet no miner's log mined it"
     EXPECT[${MINED[$hash]}]=$((EXPECT[${MINED[$hash]}] + SUBSIDY))
 done
-[[ -z ${MINED[$LOSER]+x} ]] || [[ $CHAIN != *"$LOSER"* ]] ||
-    die "miner 2's first block $LOSER is still on the chain"
+[[ $CHAIN != *"$LOSER"* ]] || die "miner 2's first block $LOSER is still on the chain"
+
+step "The nodes stop, each closing its database and exiting 0"
+for id in "${IDS[@]}"; do stop_node "$id"; done
 
 step "Balances after the scenario ($((SECONDS - START)) s): expected, then each node's view"
 printf '%-6s %-35s %8s' wallet address expected
