@@ -192,7 +192,7 @@ wait_lines() {
 }
 
 show_log() {
-    printf '\n--- last lines of %s\n' "${LOG[$1]}" >&2
+    printf '\n--- last lines of %s (message lines left out)\n' "${LOG[$1]##*/}" >&2
     grep -Ev '^\[[0-9]+\] (sent|received) ' "${LOG[$1]}" | tail -n 25 | indent >&2
 }
 
@@ -311,6 +311,7 @@ declare -A EXPECT=() ADDR_OF=() MINER_OF=()
 pay() {
     local id=$1 from=$2 to=$3 amount=$4
     mark "$id"
+    echo "$from pays $to $amount, handed to node $id through its control socket:"
     cli "$id" send -from "${ADDR_OF[$from]}" -to "${ADDR_OF[$to]}" -amount "$amount"
     [[ $OUT == *Success!* ]] || die "node $id: send printed no 'Success!'"
     wait_log "$id" "accepted transaction [0-9a-f]{64}"
