@@ -195,7 +195,6 @@ static gboolean has_undo(Blockchain *bc, const guint8 hash[BC_HASH_LEN], gchar *
     return FALSE;
 }
 
-/* @excerpt roll-set */
 /* The path from block AT, which the set's marker names, to the tip: the blocks to take off, AT
  * first, down to the tip's chain (in OFF), then the heights of the tip's chain to put on, from
  * *FROM to the tip. A reason in *WHY when the path cannot be rolled: a block not in the index
@@ -255,6 +254,7 @@ static gboolean roll_step(Blockchain *bc, const guint8 hash[BC_HASH_LEN], gboole
     return undo != NULL && utxo_set_roll(&set, block, undo, connect, first, error);
 }
 
+/* @excerpt roll-set */
 /* The set's marker is not the tip's: a crash between the tip's move and the set's. The set is
  * taken back from the marker's block to the tip's chain and forward along it to the tip, each
  * block with its undo data, so that the cost is proportional to the distance between the

@@ -271,6 +271,7 @@ static void assert_recovered(const guint8 old_tip[BC_HASH_LEN], const Block *blo
     g_clear_pointer(&bc, blockchain_close);
 }
 
+/* @excerpt recovery-sweep */
 /* Accepting BLOCK crashed after each of its writes in turn, from the same files each time; after
  * each, the recovery crashed after each of its own writes in turn; after each of those, the next
  * open must recover. *FIRST and *SECOND: the crashes of each kind. */
@@ -307,6 +308,7 @@ static void sweep(const Block *block, guint *first, guint *second)
     copy_files(before, dir);
     reopen();
 }
+/* @end recovery-sweep */
 
 /* A block on the tip, spending: every write of its connect. A block giving a side branch more
  * work: every write of the reorganisation (one block off, two on). */
