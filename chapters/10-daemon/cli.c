@@ -9,6 +9,8 @@
 #include "address.h"
 #include "addrman.h"
 #include "blockchain.h"
+#include "commands.h"
+#include "control.h"
 #include "log.h"
 #include "message.h"
 #include "miner.h"
@@ -21,7 +23,7 @@
 
 #define PROGRAM "blockchain"
 /* The largest amount one send may move; far above any balance, and far from overflow. */
-#define MAX_AMOUNT 1000000000
+#define MAX_AMOUNT CONTROL_MAX_AMOUNT
 
 /* The central node, unless BC_CENTRAL_NODE names another (tests run on free ports). */
 #define DEFAULT_CENTRAL_NODE "localhost:3000"
@@ -35,6 +37,7 @@ typedef struct {
     gchar *db;      /* blockchain_NODE_ID.db */
     gchar *wallets; /* wallet_NODE_ID.dat */
     gchar *peers;   /* peers_NODE_ID.dat, the address book */
+    gchar *control; /* node_NODE_ID.sock, the running node's control socket (chapter 10) */
 } NodeFiles;
 
 static const NodeFiles *node_files(GError **error)
@@ -60,6 +63,7 @@ static const NodeFiles *node_files(GError **error)
     files.db = g_strdup_printf(BLOCKCHAIN_DB_FILE_FORMAT, id);
     files.wallets = g_strdup_printf(WALLETS_FILE_FORMAT, id);
     files.peers = g_strdup_printf(ADDRMAN_FILE_FORMAT, id);
+    files.control = g_strdup_printf(CONTROL_SOCKET_FORMAT, id);
     files.id = g_strdup(id);
     return &files;
 }
@@ -108,6 +112,77 @@ static int fail(const GError *error)
     return 1;
 }
 
+/* @excerpt ask-node */
+/* Runs REQUEST on the node NODE_ID when it runs, printing what it answers: TRUE with its exit
+ * status in *CODE. FALSE when no node runs: the caller opens the files itself. */
+static gboolean ask_node(const ControlRequest *request, int *code)
+{
+    g_autoptr(GError) error = NULL;
+    const NodeFiles *files = node_files(NULL);
+    if (files == NULL)
+        return FALSE; /* the caller says why */
+    g_autoptr(GSocket) socket = control_connect(files->control, &error);
+    if (socket == NULL) {
+        if (error == NULL)
+            return FALSE;
+        *code = fail(error);
+        return TRUE;
+    }
+    g_auto(ControlAnswer) answer = {0};
+    if (!control_call(socket, request, &answer, &error)) {
+        *code = fail(error);
+        return TRUE;
+    }
+    fputs(answer.out, stdout);
+    if (answer.status != 0)
+        fprintf(stderr, "error: %s\n", answer.error);
+    *code = CLAMP(answer.status, 0, 125);
+    return TRUE;
+}
+/* @end ask-node */
+
+/* Whether a node answers on NODE_ID's control socket. */
+static gboolean node_runs(void)
+{
+    const NodeFiles *files = node_files(NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSocket) socket = files != NULL ? control_connect(files->control, &error) : NULL;
+    return socket != NULL;
+}
+
+/* With no node running: the state a stopped node leaves, its chain and its wallet file. */
+static NodeState stopped_node(Blockchain *bc)
+{
+    return (NodeState){.bc = bc, .wallets_path = node_files(NULL)->wallets};
+}
+
+/* Prints OUT, what a command made before it ended, then its exit code. */
+static int finish(GString *out, gboolean ok, const GError *error)
+{
+    fputs(out->str, stdout);
+    return ok ? 0 : fail(error);
+}
+
+typedef gboolean (*StateCommand)(const NodeState *state, GString *out, GError **error);
+
+/* A command without options that reads the node's state: asked of the running node, else run on
+ * the chain in its files. */
+static int run_state_command(ControlCommand command, StateCommand run)
+{
+    const ControlRequest request = {.command = command};
+    int code = 0;
+    if (ask_node(&request, &code))
+        return code;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Blockchain) bc = open_chain(FALSE, &error);
+    if (bc == NULL)
+        return fail(error);
+    const NodeState state = stopped_node(bc);
+    g_autoptr(GString) out = g_string_new(NULL);
+    gboolean ok = run(&state, out, &error);
+    return finish(out, ok, error);
+}
+
 /* A peer's address on the command line: HOST:PORT, [IPv6]:PORT. */
 static gboolean check_peer(const gchar *option, const gchar *address, GError **error)
 {
@@ -151,28 +226,34 @@ static int cmd_createblockchain(int argc, char **argv)
 static int cmd_getbalance(int argc, char **argv)
 {
     const gchar *address = NULL;
+    gboolean unconfirmed = FALSE;
     const BcOption options[] = {
         {"address", BC_OPT_STRING, &address, "ADDRESS", "whose balance", TRUE, 0, 0},
+        {"unconfirmed", BC_OPT_FLAG, &unconfirmed, NULL,
+         "also the balance after the running node's unconfirmed transactions", FALSE, 0, 0},
         {0},
     };
-    int code = bc_args_handle(argc, argv, options, "Prints the balance of ADDRESS.");
+    int code = bc_args_handle(argc, argv, options,
+                              "Prints the balance of ADDRESS. With -unconfirmed, a second line: "
+                              "the balance once the transactions in the running node's mempool "
+                              "are in a block (with no node running, the same figure).");
     if (code != BC_ARGS_RUN)
         return code;
     g_autoptr(GError) error = NULL;
-    guint8 pubkey_hash[BC_RIPEMD160_LEN];
-    if (!address_to_pubkey_hash(address, pubkey_hash, &error))
+    if (!check_address(address, &error))
         return fail(error);
+    const ControlRequest request = {.command = CONTROL_GETBALANCE,
+                                    .address = (gchar *)address,
+                                    .unconfirmed = unconfirmed};
+    if (ask_node(&request, &code))
+        return code;
     g_autoptr(Blockchain) bc = open_chain(FALSE, &error);
-    UtxoSet utxo = {bc};
-    g_autoptr(GArray) unspent =
-        bc != NULL ? utxo_set_find_unspent(&utxo, pubkey_hash, &error) : NULL;
-    if (unspent == NULL)
+    if (bc == NULL)
         return fail(error);
-    gint64 balance = 0;
-    for (guint i = 0; i < unspent->len; i++)
-        balance += g_array_index(unspent, UnspentOutput, i).value;
-    printf("Balance of '%s': %" G_GINT64_FORMAT "\n", address, balance);
-    return 0;
+    const NodeState state = stopped_node(bc);
+    g_autoptr(GString) out = g_string_new(NULL);
+    gboolean ok = commands_getbalance(&state, address, unconfirmed, out, &error);
+    return finish(out, ok, error);
 }
 
 /* @excerpt cli-send */
@@ -194,13 +275,32 @@ static int cmd_send(int argc, char **argv)
                               "the block at once and the reward of " G_STRINGIFY(
                                   SUBSIDY) " goes to FROM; without it, the transaction goes "
                                            "to the node -connect names (else the central node), "
-                                           "which passes it on to the miners.");
+                                           "which passes it on to the miners. While the node "
+                                           "NODE_ID runs, it makes the transaction from coins "
+                                           "its mempool does not spend yet, and relays it "
+                                           "(-mine and -connect are refused then).");
     if (code != BC_ARGS_RUN)
         return code;
     g_autoptr(GError) error = NULL;
     if (!check_address(from, &error) || !check_address(to, &error) ||
         (connect != NULL && !check_peer("connect", connect, &error)))
         return fail(error);
+    /* While the node NODE_ID runs, it builds the transaction out of its UTXO set and mempool,
+     * pools it and relays it (chapter 10). */
+    const ControlRequest request = {.command = CONTROL_SEND,
+                                    .from = (gchar *)from,
+                                    .to = (gchar *)to,
+                                    .amount = amount,
+                                    .mine = mine};
+    if (connect != NULL && node_runs()) {
+        g_set_error(&error, BC_ERROR, BC_ERROR_INVALID_ARGUMENT,
+                    "-connect: node %s is running; send without -connect hands it the "
+                    "transaction, and it relays it to its peers",
+                    node_files(NULL)->id);
+        return fail(error);
+    }
+    if (connect == NULL && ask_node(&request, &code))
+        return code;
     /* Only the holder of FROM's private key can spend from it: it must be in our wallet. */
     g_autoptr(Wallets) wallets = load_wallets(&error);
     if (wallets == NULL)
@@ -287,28 +387,16 @@ static int cmd_listaddresses(int argc, char **argv)
     int code = bc_args_handle(argc, argv, options, "Prints the addresses in wallet_<NODE_ID>.dat.");
     if (code != BC_ARGS_RUN)
         return code;
+    const ControlRequest request = {.command = CONTROL_LISTADDRESSES};
+    if (ask_node(&request, &code))
+        return code;
     g_autoptr(GError) error = NULL;
-    g_autoptr(Wallets) wallets = load_wallets(&error);
-    if (wallets == NULL)
+    if (node_files(&error) == NULL)
         return fail(error);
-    g_auto(GStrv) addresses = wallets_get_addresses(wallets);
-    for (gsize i = 0; addresses[i] != NULL; i++)
-        printf("%s\n", addresses[i]);
-    return 0;
-}
-
-static void print_block(const Block *block)
-{
-    g_autofree gchar *hash = bc_hex_encode(block->hash, BC_HASH_LEN);
-    g_autofree gchar *prev = bc_hex_encode(block->prev_hash, BC_HASH_LEN);
-    printf("============ Block %s ============\n", hash);
-    printf("Prev. block: %s\n", prev);
-    printf("PoW: %s\n", pow_validate(block) ? "true" : "false");
-    for (guint i = 0; i < block->transactions->len; i++) {
-        g_autofree gchar *tx = transaction_to_string(g_ptr_array_index(block->transactions, i));
-        printf("%s", tx);
-    }
-    printf("\n");
+    const NodeState state = stopped_node(NULL);
+    g_autoptr(GString) out = g_string_new(NULL);
+    gboolean ok = commands_listaddresses(&state, out, &error);
+    return finish(out, ok, error);
 }
 
 static int cmd_printchain(int argc, char **argv)
@@ -317,18 +405,42 @@ static int cmd_printchain(int argc, char **argv)
     int code = bc_args_handle(argc, argv, options, "Prints every block, newest first.");
     if (code != BC_ARGS_RUN)
         return code;
-    g_autoptr(GError) error = NULL;
-    g_autoptr(Blockchain) bc = open_chain(FALSE, &error);
-    if (bc == NULL)
-        return fail(error);
-    BlockchainIterator it;
-    blockchain_iterator_init(&it, bc);
-    Block *block;
-    while ((block = blockchain_iterator_next(&it, &error)) != NULL) {
-        print_block(block);
-        block_free(block);
-    }
-    return error != NULL ? fail(error) : 0;
+    return run_state_command(CONTROL_PRINTCHAIN, commands_printchain);
+}
+
+static int cmd_getmempool(int argc, char **argv)
+{
+    const BcOption options[] = {{0}};
+    int code = bc_args_handle(argc, argv, options,
+                              "Prints the running node's unconfirmed transactions, one a line, "
+                              "oldest first: ID, inputs and whom it pays. With no node running "
+                              "there are none: it prints nothing.");
+    if (code != BC_ARGS_RUN)
+        return code;
+    return run_state_command(CONTROL_GETMEMPOOL, commands_getmempool);
+}
+
+static int cmd_peers(int argc, char **argv)
+{
+    const BcOption options[] = {{0}};
+    int code = bc_args_handle(argc, argv, options,
+                              "Prints the running node's connected peers, one a line. With no "
+                              "node running there are none: it prints nothing.");
+    if (code != BC_ARGS_RUN)
+        return code;
+    return run_state_command(CONTROL_PEERS, commands_peers);
+}
+
+static int cmd_getinfo(int argc, char **argv)
+{
+    const BcOption options[] = {{0}};
+    int code = bc_args_handle(argc, argv, options,
+                              "Prints the node's height, tip, peers, mempool size and mining "
+                              "state (with no node running: its chain's, no peers, an empty "
+                              "mempool, mining off).");
+    if (code != BC_ARGS_RUN)
+        return code;
+    return run_state_command(CONTROL_GETINFO, commands_getinfo);
 }
 
 /* @excerpt cli-startnode */
@@ -386,6 +498,8 @@ static int cmd_startnode(int argc, char **argv)
         .max_outbound = (guint)max_outbound,
         .max_inbound = (guint)max_inbound,
         .threads = (guint)threads,
+        .control_path = files->control,
+        .wallets_path = files->wallets,
     };
     if (!node_run(bc, &node_options, &error))
         return fail(error);
@@ -399,13 +513,17 @@ int cli_run(int argc, char **argv)
         {"createblockchain", "-address ADDRESS", "create a blockchain, genesis reward to ADDRESS",
          cmd_createblockchain},
         {"createwallet", "", "create a key pair and print its address", cmd_createwallet},
-        {"getbalance", "-address ADDRESS", "print the balance of ADDRESS", cmd_getbalance},
+        {"getbalance", "-address ADDRESS [-unconfirmed]", "print the balance of ADDRESS",
+         cmd_getbalance},
         {"listaddresses", "", "print the addresses of the wallet file", cmd_listaddresses},
         {"send", "-from FROM -to TO -amount AMOUNT [-mine] [-connect HOST:PORT]",
          "send AMOUNT coins from FROM to TO",
          cmd_send},
         {"reindexutxo", "", "rebuild the UTXO set from the chain", cmd_reindexutxo},
         {"printchain", "", "print all the blocks of the chain", cmd_printchain},
+        {"getmempool", "", "print the running node's unconfirmed transactions", cmd_getmempool},
+        {"peers", "", "print the running node's peers", cmd_peers},
+        {"getinfo", "", "print height, tip, peers, mempool and mining", cmd_getinfo},
         {"startnode", "[-listen HOST:PORT] [-connect HOST:PORT]... [-miner ADDRESS] [-threads N]",
          "run this node; with -miner, mine for ADDRESS",
          cmd_startnode},

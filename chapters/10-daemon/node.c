@@ -10,6 +10,8 @@
 #include "bc_hex.h"
 #include "bc_random.h"
 #include "chain_state.h"
+#include "commands.h"
+#include "control.h"
 #include "log.h"
 #include "mempool.h"
 #include "orphans.h"
@@ -50,6 +52,7 @@ typedef struct {
     gboolean more;          /* its last inv was full: ask again when done */
     guint stall_timer;
     Miner *miner; /* the worker threads, when this node mines */
+    ControlServer *control; /* the control socket (chapter 10) */
 } Node;
 
 /* The first 16 hex digits of HASH: enough to tell blocks apart in a log line. */
@@ -695,6 +698,72 @@ static void on_mined(Block *found, gpointer user_data)
     mine_pending(node);
 }
 
+/* @excerpt own-transaction */
+/* A transaction the node's own wallet made (a send through the control socket): checked and
+ * pooled as a peer's would be, then relayed to every peer. */
+static gboolean accept_own_transaction(Node *node, const Transaction *tx, GError **error)
+{
+    g_autoptr(GArray) spends = spends_of(tx);
+    g_autoptr(GBytes) raw = transaction_serialize(tx);
+    if (!validation_check_transaction(node->bc, tx, error) ||
+        !mempool_add(node->mempool, tx->id, raw, (const Outpoint *)spends->data, spends->len,
+                     error))
+        return FALSE;
+    g_autofree gchar *id = bc_hex_encode(tx->id, BC_HASH_LEN);
+    node_log("accepted transaction %s (%u in the mempool)", id, mempool_count(node->mempool));
+    relay(node, MESSAGE_KIND_TX, tx->id, NULL);
+    if (node->miner != NULL)
+        mine_pending(node);
+    return TRUE;
+}
+/* @end own-transaction */
+
+/* @excerpt on-control */
+/* A command through the control socket, run here on the main loop with the node's own state:
+ * the same functions as with no node running (commands.c), so the same output. */
+static gint on_control(const ControlRequest *r, GString *out, GError **error, gpointer user_data)
+{
+    Node *node = user_data;
+    const NodeState state = {node->bc, node->options->wallets_path, node->mempool, node->peers,
+                             node->miner, node->options->threads};
+    gboolean ok = FALSE;
+    switch (r->command) {
+    case CONTROL_GETBALANCE:
+        ok = commands_getbalance(&state, r->address, r->unconfirmed, out, error);
+        break;
+    case CONTROL_SEND: {
+        if (r->mine) {
+            g_set_error_literal(error, BC_ERROR, BC_ERROR_INVALID_ARGUMENT,
+                                "send -mine: this node is running, and it mines only when started "
+                                "with -miner; send without -mine hands it the transaction");
+            break;
+        }
+        g_autoptr(Transaction) tx = commands_new_send(&state, r->from, r->to, r->amount, error);
+        ok = tx != NULL && accept_own_transaction(node, tx, error);
+        if (ok)
+            g_string_append(out, "Success!\n");
+        break;
+    }
+    case CONTROL_PRINTCHAIN:
+        ok = commands_printchain(&state, out, error);
+        break;
+    case CONTROL_LISTADDRESSES:
+        ok = commands_listaddresses(&state, out, error);
+        break;
+    case CONTROL_GETMEMPOOL:
+        ok = commands_getmempool(&state, out, error);
+        break;
+    case CONTROL_PEERS:
+        ok = commands_peers(&state, out, error);
+        break;
+    case CONTROL_GETINFO:
+        ok = commands_getinfo(&state, out, error);
+        break;
+    }
+    return ok ? 0 : 1;
+}
+/* @end on-control */
+
 /* @excerpt on-message */
 static void on_message(Peer *peer, const Message *m, gpointer user_data)
 {
@@ -806,6 +875,10 @@ gboolean node_run(Blockchain *bc, const NodeOptions *options, GError **error)
         ok = node.peers != NULL;
     }
     if (ok) {
+        node.control = control_server_new(options->control_path, on_control, &node, error);
+        ok = node.control != NULL;
+    }
+    if (ok) {
         guint sigint = g_unix_signal_add(SIGINT, on_signal, &node);
         guint sigterm = g_unix_signal_add(SIGTERM, on_signal, &node);
         guint save = g_timeout_add_seconds(SAVE_INTERVAL_S, on_save_timer, &node);
@@ -819,6 +892,7 @@ gboolean node_run(Blockchain *bc, const NodeOptions *options, GError **error)
         }
         peers_start(node.peers);
         g_main_loop_run(node.loop);
+        g_clear_pointer(&node.control, control_server_free); /* and its socket file removed */
         g_clear_pointer(&node.miner, miner_free); /* its threads stopped and joined */
         g_source_remove(save);
         g_source_remove(sigint);
@@ -826,6 +900,8 @@ gboolean node_run(Blockchain *bc, const NodeOptions *options, GError **error)
         stop_sync(&node);
         peers_free(node.peers);
         save_book(&node);
+    } else if (node.peers != NULL) {
+        peers_free(node.peers);
     }
     g_clear_pointer(&node.miner, miner_free);
     g_main_loop_unref(node.loop);

@@ -20,6 +20,8 @@ typedef struct {
     const gchar *peers_path;    /* the address book, peers_NODE_ID.dat */
     guint max_outbound, max_inbound;
     guint threads; /* mining threads (chapter 10), 1 or more */
+    const gchar *control_path; /* the control socket, node_NODE_ID.sock (control.h) */
+    const gchar *wallets_path; /* wallet_NODE_ID.dat: send through the control socket */
 } NodeOptions;
 
 /* Runs the node over BC until SIGINT or SIGTERM. */

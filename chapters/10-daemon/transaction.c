@@ -153,6 +153,17 @@ Transaction *transaction_new_utxo(const Wallet *from, const gchar *to, gint64 am
     g_autoptr(GArray) unspent = utxo_set_find_unspent(&utxo, from_hash, error);
     if (unspent == NULL)
         return NULL;
+    return transaction_new_spending(from, to, amount, unspent, bc, error);
+}
+
+Transaction *transaction_new_spending(const Wallet *from, const gchar *to, gint64 amount,
+                                      GArray *unspent, Blockchain *bc, GError **error)
+{
+    guint8 to_hash[BC_RIPEMD160_LEN], from_hash[BC_RIPEMD160_LEN];
+    if (!address_to_pubkey_hash(to, to_hash, error))
+        return NULL;
+    const guint8 *pubkey = wallet_public_key(from);
+    wallet_hash_pubkey(pubkey, from_hash);
     g_autoptr(Transaction) tx = transaction_new();
     /* Spend outputs until they cover the amount; what is left over comes back as change. */
     gint64 gathered = 0;

@@ -72,6 +72,10 @@ typedef struct Blockchain Blockchain;
 typedef struct Wallet Wallet;
 Transaction *transaction_new_utxo(const Wallet *from, const gchar *to, gint64 amount,
                                   Blockchain *bc, GError **error);
+/* The same out of UNSPENT (UnspentOutput of FROM), in that order: the wallet of chapter 10 leaves
+ * out the outputs its node's mempool spends already. */
+Transaction *transaction_new_spending(const Wallet *from, const gchar *to, gint64 amount,
+                                      GArray *unspent, Blockchain *bc, GError **error);
 
 /* An output belongs to whoever holds the key whose HASH160 it names. */
 gboolean tx_output_is_locked_with(const TxOutput *out, const guint8 pubkey_hash[BC_RIPEMD160_LEN]);
