@@ -310,25 +310,32 @@ static gboolean roll_set(Blockchain *bc, GError **error)
 gboolean chain_state_recover(Blockchain *bc, GError **error)
 {
     /* First the set catches up with the tip, then the tip with the block with most work: the
-     * bound is the roll's and the reorganisation's, plus two reads for the best record. */
-    guint8 best[BC_HASH_LEN];
-    BlockIndexEntry entry;
-    if (!roll_set(bc, error) || !block_index_best(bc, best, &entry, error))
+     * bound is the roll's and the reorganisations', plus two reads for the best record. */
+    if (!roll_set(bc, error))
         return FALSE;
-    if (memcmp(best, bc->tip, BC_HASH_LEN) == 0)
-        return TRUE;
-    g_autofree gchar *hex = bc_hex_encode(best, BC_HASH_LEN);
-    g_printerr("the tip is not the block with most work: moving to %s\n", hex);
-    ChainChange change;
-    chain_change_init(&change);
-    g_autoptr(GError) local = NULL;
-    gboolean ok = chain_state_activate(bc, best, &change, &local);
-    chain_change_clear(&change);
-    /* An invalid branch is marked and the old chain kept: that is a recovery too. */
-    if (!ok && !g_error_matches(local, BC_ERROR, BC_ERROR_INVALID)) {
-        g_propagate_error(error, g_steal_pointer(&local));
-        return FALSE;
+    for (;;) {
+        guint8 best[BC_HASH_LEN];
+        BlockIndexEntry entry;
+        if (!block_index_best(bc, best, &entry, error))
+            return FALSE;
+        if (memcmp(best, bc->tip, BC_HASH_LEN) == 0)
+            return TRUE;
+        g_autofree gchar *hex = bc_hex_encode(best, BC_HASH_LEN);
+        g_printerr("the tip is not the block with most work: moving to %s\n", hex);
+        ChainChange change;
+        chain_change_init(&change);
+        g_autoptr(GError) local = NULL;
+        gboolean ok = chain_state_activate(bc, best, &change, &local);
+        chain_change_clear(&change);
+        if (ok)
+            return TRUE;
+        if (!g_error_matches(local, BC_ERROR, BC_ERROR_INVALID)) {
+            g_propagate_error(error, g_steal_pointer(&local));
+            return FALSE;
+        }
+        /* An invalid branch is marked, and the blocks this activation took off are back; but a
+         * crash may have taken blocks of the old chain off before: the next best block is looked
+         * for again. Each round marks at least one more block invalid, so the rounds end. */
     }
-    return TRUE;
 }
 /* @end recover */
