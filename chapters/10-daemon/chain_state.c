@@ -195,7 +195,6 @@ static gboolean has_undo(Blockchain *bc, const guint8 hash[BC_HASH_LEN], gchar *
     return FALSE;
 }
 
-/* @excerpt roll-set */
 /* The path from block AT, which the set's marker names, to the tip: the blocks to take off, AT
  * first, down to the tip's chain (in OFF), then the heights of the tip's chain to put on, from
  * *FROM to the tip. A reason in *WHY when the path cannot be rolled: a block not in the index
@@ -255,6 +254,7 @@ static gboolean roll_step(Blockchain *bc, const guint8 hash[BC_HASH_LEN], gboole
     return undo != NULL && utxo_set_roll(&set, block, undo, connect, first, error);
 }
 
+/* @excerpt roll-set */
 /* The set's marker is not the tip's: a crash between the tip's move and the set's. The set is
  * taken back from the marker's block to the tip's chain and forward along it to the tip, each
  * block with its undo data, so that the cost is proportional to the distance between the
@@ -310,25 +310,32 @@ static gboolean roll_set(Blockchain *bc, GError **error)
 gboolean chain_state_recover(Blockchain *bc, GError **error)
 {
     /* First the set catches up with the tip, then the tip with the block with most work: the
-     * bound is the roll's and the reorganisation's, plus two reads for the best record. */
-    guint8 best[BC_HASH_LEN];
-    BlockIndexEntry entry;
-    if (!roll_set(bc, error) || !block_index_best(bc, best, &entry, error))
+     * bound is the roll's and the reorganisations', plus two reads for the best record. */
+    if (!roll_set(bc, error))
         return FALSE;
-    if (memcmp(best, bc->tip, BC_HASH_LEN) == 0)
-        return TRUE;
-    g_autofree gchar *hex = bc_hex_encode(best, BC_HASH_LEN);
-    g_printerr("the tip is not the block with most work: moving to %s\n", hex);
-    ChainChange change;
-    chain_change_init(&change);
-    g_autoptr(GError) local = NULL;
-    gboolean ok = chain_state_activate(bc, best, &change, &local);
-    chain_change_clear(&change);
-    /* An invalid branch is marked and the old chain kept: that is a recovery too. */
-    if (!ok && !g_error_matches(local, BC_ERROR, BC_ERROR_INVALID)) {
-        g_propagate_error(error, g_steal_pointer(&local));
-        return FALSE;
+    for (;;) {
+        guint8 best[BC_HASH_LEN];
+        BlockIndexEntry entry;
+        if (!block_index_best(bc, best, &entry, error))
+            return FALSE;
+        if (memcmp(best, bc->tip, BC_HASH_LEN) == 0)
+            return TRUE;
+        g_autofree gchar *hex = bc_hex_encode(best, BC_HASH_LEN);
+        g_printerr("the tip is not the block with most work: moving to %s\n", hex);
+        ChainChange change;
+        chain_change_init(&change);
+        g_autoptr(GError) local = NULL;
+        gboolean ok = chain_state_activate(bc, best, &change, &local);
+        chain_change_clear(&change);
+        if (ok)
+            return TRUE;
+        if (!g_error_matches(local, BC_ERROR, BC_ERROR_INVALID)) {
+            g_propagate_error(error, g_steal_pointer(&local));
+            return FALSE;
+        }
+        /* An invalid branch is marked, and the blocks this activation took off are back; but a
+         * crash may have taken blocks of the old chain off before: the next best block is looked
+         * for again. Each round marks at least one more block invalid, so the rounds end. */
     }
-    return TRUE;
 }
 /* @end recover */

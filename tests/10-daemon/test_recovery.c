@@ -229,7 +229,8 @@ static void test_recover_reads_bounded(void)
 /* ---- the sweep ---- */
 
 /* In a child process: opens the chain for writing (its recovery runs), accepts BLOCK when it is
- * not NULL, closes; killed by the crash hook after its N-th write (137), 0 when it got through. */
+ * not NULL, closes; killed by the crash hook after its N-th write (137), 0 when it got through
+ * (BLOCK accepted, or refused as invalid with the old chain back). */
 static gint run_crashing(guint n, const Block *block)
 {
     pid_t pid = fork();
@@ -245,7 +246,10 @@ static gint run_crashing(guint n, const Block *block)
         if (ok && block != NULL) {
             ChainChange change;
             chain_change_init(&change);
-            ok = chain_state_accept_block(child, block, &change, NULL);
+            GError *error = NULL;
+            ok = chain_state_accept_block(child, block, &change, &error) ||
+                 g_error_matches(error, BC_ERROR, BC_ERROR_INVALID);
+            g_clear_error(&error);
             chain_change_clear(&change);
         }
         blockchain_close(child);
@@ -257,13 +261,25 @@ static gint run_crashing(guint n, const Block *block)
 }
 
 /* After a crash and the recovery at this open: the tip is BLOCK when its index entry was written
- * before the crash, else OLD_TIP; it was connected; the set is a reindex. */
-static void assert_recovered(const guint8 old_tip[BC_HASH_LEN], const Block *block)
+ * before the crash, else OLD_TIP; it was connected; the set is a reindex. An INVALID block is
+ * never the tip, and its entry says so when it has one; the tip then has OLD_TIP's work, and may
+ * be the block of the same work that the failed reorganisation had connected before it (a crash
+ * before it was taken off again: of two tips of equal work the one there stays). */
+static void assert_recovered(const guint8 old_tip[BC_HASH_LEN], const Block *block,
+                             gboolean invalid)
 {
     reopen();
-    BlockIndexEntry entry;
+    BlockIndexEntry entry, tip, old;
     gboolean stored = block_index_get(bc, block->hash, &entry, NULL);
-    CU_ASSERT_EQUAL(memcmp(bc->tip, stored ? block->hash : old_tip, BC_HASH_LEN), 0);
+    g_assert(block_index_get(bc, old_tip, &old, NULL));
+    if (!invalid) {
+        CU_ASSERT_EQUAL(memcmp(bc->tip, stored ? block->hash : old_tip, BC_HASH_LEN), 0);
+    } else {
+        CU_ASSERT_NOT_EQUAL(memcmp(bc->tip, block->hash, BC_HASH_LEN), 0);
+        CU_ASSERT_TRUE(!stored || entry.status == BLOCK_INDEX_INVALID);
+        g_assert(block_index_get(bc, bc->tip, &tip, NULL));
+        CU_ASSERT_EQUAL(tip.work, old.work);
+    }
     g_autoptr(GError) error = NULL;
     ASSERT_OK(block_index_get(bc, bc->tip, &entry, &error), error);
     CU_ASSERT_EQUAL(entry.status, BLOCK_INDEX_VALID);
@@ -271,10 +287,11 @@ static void assert_recovered(const guint8 old_tip[BC_HASH_LEN], const Block *blo
     g_clear_pointer(&bc, blockchain_close);
 }
 
+/* @excerpt recovery-sweep */
 /* Accepting BLOCK crashed after each of its writes in turn, from the same files each time; after
  * each, the recovery crashed after each of its own writes in turn; after each of those, the next
  * open must recover. *FIRST and *SECOND: the crashes of each kind. */
-static void sweep(const Block *block, guint *first, guint *second)
+static void sweep(const Block *block, gboolean invalid, guint *first, guint *second)
 {
     guint8 old_tip[BC_HASH_LEN];
     memcpy(old_tip, bc->tip, BC_HASH_LEN);
@@ -295,18 +312,19 @@ static void sweep(const Block *block, guint *first, guint *second)
                 gint again = run_crashing(m, NULL);
                 CU_ASSERT_TRUE_FATAL(again == 0 || again == 137);
                 *second += again == 137;
-                assert_recovered(old_tip, block);
+                assert_recovered(old_tip, block, invalid);
                 if (again == 0)
                     break; /* fewer than M writes: every point of this recovery is covered */
             }
         }
-        assert_recovered(old_tip, block);
+        assert_recovered(old_tip, block, invalid);
         if (status == 0)
             break;
     }
     copy_files(before, dir);
     reopen();
 }
+/* @end recovery-sweep */
 
 /* A block on the tip, spending: every write of its connect. A block giving a side branch more
  * work: every write of the reorganisation (one block off, two on). */
@@ -314,12 +332,12 @@ static void test_crash_sweep_connect_reorg_recovery(void)
 {
     g_autoptr(Block) next = mine_on(bc->tip, 2, new_tx(2, 3, 1));
     guint connect = 0, connect_recovery = 0;
-    sweep(next, &connect, &connect_recovery);
+    sweep(next, FALSE, &connect, &connect_recovery);
     g_autoptr(Block) side = mine_on(block1_hash, 1, copy_tx(stale)); /* a tie: stored */
     accept(side);
     g_autoptr(Block) longer = mine_on(side->hash, 2, NULL);
     guint reorg = 0, reorg_recovery = 0;
-    sweep(longer, &reorg, &reorg_recovery);
+    sweep(longer, FALSE, &reorg, &reorg_recovery);
     g_printerr("\n  crash sweep: a connect crashed after each of its %u writes, a reorganisation"
                " after each of its %u, and the recoveries after each of theirs (%u and %u)\n",
                connect, reorg, connect_recovery, reorg_recovery);
@@ -327,6 +345,23 @@ static void test_crash_sweep_connect_reorg_recovery(void)
     CU_ASSERT_TRUE(reorg >= 15);
     CU_ASSERT_TRUE(connect_recovery >= connect);
     CU_ASSERT_TRUE(reorg_recovery >= reorg);
+}
+
+/* A branch with more work whose second block spends again what its first spent: every write of
+ * the reorganisation that connects the first, refuses the second, marks it invalid and puts the
+ * old chain back. */
+static void test_crash_sweep_failed_reorg(void)
+{
+    g_autoptr(Block) side = mine_on(block1_hash, 1, copy_tx(stale)); /* a tie: stored */
+    accept(side);
+    g_autoptr(Block) bad = mine_on(side->hash, 2, copy_tx(stale));
+    guint writes = 0, recovery = 0;
+    sweep(bad, TRUE, &writes, &recovery);
+    g_printerr("\n  crash sweep: a failed reorganisation crashed after each of its %u writes, the "
+               "recoveries after each of theirs (%u)\n",
+               writes, recovery);
+    CU_ASSERT_TRUE(writes >= 15);
+    CU_ASSERT_TRUE(recovery >= writes);
 }
 
 static void recovery_teardown(void)
@@ -347,6 +382,8 @@ void test_recovery_register(void)
         {"an open reads the best record, not the whole index", test_recover_reads_bounded},
         {"a crash after any write of a connect, a reorganisation and their recovery",
          test_crash_sweep_connect_reorg_recovery},
+        {"a crash after any write of a failed reorganisation and of its recovery",
+         test_crash_sweep_failed_reorg},
         {NULL, NULL},
     };
     bc_test_add_suite("10/recovery", setup, recovery_teardown, tests);
