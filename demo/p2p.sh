@@ -49,10 +49,7 @@ CUT_WALLET=127.0.0.33:3016 CUT_MINER2=127.0.0.32:3017
 # The article's difficulty, whatever the caller's environment says; a node given no -connect
 # would dial BC_CENTRAL_NODE: the seed here, never localhost:3000.
 export BC_TARGET_BITS=16 BC_CENTRAL_NODE=127.0.0.30:3010
-# A ping every 2 s (instead of 30): an idle outbound connection is otherwise dropped after 5 s,
-# the dial timeout (CONNECT_TIMEOUT_S in peers.c), which GSocketClient also sets on the socket.
-export BC_PING_INTERVAL_S=2
-unset NODE_ID BC_TEST_MINING_THRESHOLD
+unset NODE_ID BC_TEST_MINING_THRESHOLD BC_PING_INTERVAL_S BC_PEER_TIMEOUT_S BC_CONNECT_TIMEOUT_S
 
 # ---------------------------------------------------------------------------------------
 # Narration: every line is tagged with the node it concerns.
