@@ -23,6 +23,7 @@ FUZZ_TARGETS += addrman:08-peer-to-peer,09-consensus,10-daemon
 FUZZ_TARGETS += p2p_message:08-peer-to-peer,09-consensus,10-daemon
 FUZZ_TARGETS += p2p_stream:08-peer-to-peer,09-consensus,10-daemon
 FUZZ_TARGETS += undo:09-consensus,10-daemon
+FUZZ_TARGETS += control:10-daemon
 
 fuzz_comma := ,
 fuzz_chapters_of = $(subst $(fuzz_comma), ,$(word 2,$(subst :, ,$(1))))

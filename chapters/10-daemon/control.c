@@ -233,7 +233,16 @@ GSocket *control_connect(const gchar *path, GError **error)
         return NULL;
     g_socket_set_timeout(socket, CONTROL_CLIENT_TIMEOUT_S);
     g_autoptr(GError) local = NULL;
-    if (!g_socket_connect(socket, address, NULL, &local)) {
+    /* A Unix socket whose backlog is full says EAGAIN instead of making us wait: a busy node,
+     * asked again for up to a second. */
+    for (guint tries = 0; !g_socket_connect(socket, address, NULL, &local) &&
+                          g_error_matches(local, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK) &&
+                          tries < 100;
+         tries++) {
+        g_clear_error(&local);
+        g_usleep(10 * 1000);
+    }
+    if (local != NULL) {
         /* No file, or a file nobody listens on (a node that died): no node runs. */
         if (g_error_matches(local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
             g_error_matches(local, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
@@ -280,10 +289,14 @@ gboolean control_call(GSocket *socket, const ControlRequest *request, ControlAns
     g_autoptr(GBytes) payload = control_request_encode(request);
     g_autoptr(GBytes) framed = frame(payload);
     g_autoptr(GError) local = NULL;
+    g_autoptr(GError) sent = NULL;
     guint8 header[4];
-    if (!send_all(socket, g_bytes_get_data(framed, NULL), g_bytes_get_size(framed), &local) ||
-        !receive_all(socket, header, sizeof header, &local)) {
-        g_set_error(error, BC_ERROR, BC_ERROR_NETWORK, "control socket: %s", local->message);
+    /* A node that refuses us (another user, too many clients) answers and closes at once, maybe
+     * before our request is written: its answer is read even when the write failed. */
+    send_all(socket, g_bytes_get_data(framed, NULL), g_bytes_get_size(framed), &sent);
+    if (!receive_all(socket, header, sizeof header, &local)) {
+        g_set_error(error, BC_ERROR, BC_ERROR_NETWORK, "control socket: %s",
+                    (sent != NULL ? sent : local)->message);
         return FALSE;
     }
     guint32 size = GUINT32_FROM_LE(*(guint32 *)header);
@@ -342,6 +355,7 @@ ControlServer *control_server_new(const gchar *path, ControlHandler handler, gpo
     umask(old);
     if (!bound)
         return NULL;
+    g_socket_set_listen_backlog(socket, CONTROL_BACKLOG);
     if (!g_socket_listen(socket, error)) {
         unlink(path);
         return NULL;

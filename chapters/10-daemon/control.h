@@ -17,6 +17,8 @@
 /* Control clients served at once; the next ones are told to come back later. With the request
  * size limit this bounds what the node holds for them: 16 x 64 KiB. */
 #define CONTROL_MAX_CLIENTS 16
+/* Connections the kernel queues before the node accepts them. */
+#define CONTROL_BACKLOG 64
 /* How long a command waits for the node's answer. */
 #define CONTROL_CLIENT_TIMEOUT_S 60
 
