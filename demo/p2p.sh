@@ -325,9 +325,17 @@ if [[ ! -x $BIN ]]; then
         die "building chapter 10 into $BUILD/ failed (the lines above say why)"
     [[ -x $BIN ]] || die "make ch10 BUILD=$BUILD did not make $BIN"
 fi
-for port in "${IDS[@]}" 3016 3017; do
-    if [[ -n $(ss -Hltn "sport = :$port") ]]; then
-        die "port $port is busy (another demo-p2p?): ss -ltnp shows what listens there"
+# port_busy ADDRESS: true when something listens on ADDRESS (HOST:PORT), or on its port at all.
+port_busy() {
+    if command -v ss >/dev/null; then
+        [[ -n $(ss -Hltn "sport = :${1##*:}") ]]
+    else
+        (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null
+    fi
+}
+for address in "${HOME_ADDR[@]}" "$CUT_WALLET" "$CUT_MINER2"; do
+    if port_busy "$address"; then
+        die "$address is busy (another demo-p2p?): ss -ltnp shows what listens there"
     fi
 done
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/blockchain-p2p.XXXXXX")
