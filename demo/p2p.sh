@@ -111,7 +111,8 @@ new_wallet() {
 
 # ---------------------------------------------------------------------------------------
 # Nodes in the background. PID[id] is a running node's process, LOG[id] its current log (one
-# per start: N-ID-NAME-LABEL.log, N counting the starts), ARGS[id] the startnode options it was last started with.
+# per start: N-ID-NAME-LABEL.log, N counting the starts), ARGS[id] the startnode options it was
+# last started with, ENVS[id] the settings it runs with (NAME=VALUE words).
 
 declare -A PID=() LOG=() ARGS=() ENVS=()
 LOGS=() # every log, in the order the nodes were started
