@@ -11,6 +11,7 @@
 #include <grp.h>
 #include <unistd.h>
 
+#include "bc_variant.h"
 #include "control.h"
 
 static gchar *dir;
@@ -141,9 +142,8 @@ static void test_garbage(void)
         junk[4 + i] = (guint8)(i * 37 + 11);
     expect_error(junk, sizeof junk, "control request");
     /* A well-formed request of an unknown command, and one with a field it does not take. */
-    g_autoptr(GBytes) unknown = g_variant_get_data_as_bytes(
-        g_variant_ref_sink(g_variant_new(CONTROL_REQUEST_TYPE, "rm", "", "", "", (gint64)0, FALSE,
-                                         FALSE)));
+    g_autoptr(GBytes) unknown = bc_variant_encode(
+        g_variant_new(CONTROL_REQUEST_TYPE, "rm", "", "", "", (gint64)0, FALSE, FALSE));
     g_autoptr(GByteArray) framed = g_byte_array_new();
     le = GUINT32_TO_LE((guint32)g_bytes_get_size(unknown));
     g_byte_array_append(framed, (guint8 *)&le, 4);
