@@ -127,6 +127,7 @@ start_node() {
     LOGS+=("${LOG[$id]}")
     MARK[$id]=0
     say "$id" "\$ ${ENVS[$id]:+${ENVS[$id]} }blockchain startnode $*    (log: ${LOG[$id]##*/})"
+    : >"${LOG[$id]}" # there before wait_log reads it
     # shellcheck disable=SC2086 # ENVS holds NAME=VALUE words, the options plain words
     (cd "$WORK" && NODE_ID=$id exec env ${ENVS[$id]:-} "$BIN" startnode "$@") >"${LOG[$id]}" 2>&1 &
     PID[$id]=$!
@@ -427,7 +428,8 @@ for id in "$MINER2" "$WALLET"; do
     wait_log "$id" "stored block [0-9a-f]+ at height 3 on a side branch"
     wait_log "$id" "disconnected block ${LOSER:0:16} at height 3"
     wait_log "$id" "added block [0-9a-f]{64} at height 4\$"
-    wait_lines "$id" "transaction [0-9a-f]+ back in the mempool" 2
+    # The wallet node may get miner 2's next block with the rest: then they are not pooled again.
+    [[ $id != "$MINER2" ]] || wait_lines "$id" "transaction [0-9a-f]+ back in the mempool" 2
 done
 echo "Miner 2's two payments are valid on the winning branch too: miner 2 mines them again"
 wait_mined "$MINER2" 5
