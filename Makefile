@@ -4,6 +4,7 @@
 #   make check-ch03 one chapter's tests           make check-ch10 TSAN=1  under ThreadSanitizer
 #   make bench      benchmarks                 make diff        regenerate docs/diffs/
 #   make demo       the chapter 7 network scenario (CH=08: on chapter 8's peer-to-peer node)
+#   make demo-p2p   five chapter 10 nodes on 127.0.0.30-34: discovery, a fork, the seed gone
 #   make exercises  list the exercises   make exercise EX=03-printchain-limit   check one
 #   make exercises-verify   prove every exercise honest against its reference solution
 #   make doc-commands       run every command the docs show (tools/doc_commands.sh)
@@ -20,8 +21,8 @@ BUILD ?= build
 endif
 SUB = $(MAKE) --no-print-directory -f mk/chapter.mk BUILD=$(BUILD) SANITIZE=$(SANITIZE) TSAN=$(TSAN)
 
-.PHONY: all deps common check bench demo diff docs-check docs-update clean exercises exercise \
-        exercises-verify doc-commands $(CHAPTERS)
+.PHONY: all deps common check bench demo demo-p2p diff docs-check docs-update clean exercises \
+        exercise exercises-verify doc-commands $(CHAPTERS)
 
 all: $(CHAPTERS)
 
@@ -102,6 +103,10 @@ bench: all
 
 demo: all
 	@BUILD=$(BUILD) CH=$(CH) bash demo/run.sh
+
+# Chapter 10's network with no centre (demo/p2p.sh): only chapter 10 is needed.
+demo-p2p: ch10
+	@BUILD=$(BUILD) bash demo/p2p.sh
 
 diff:
 	@sh tools/docs.sh diff

@@ -73,6 +73,8 @@ gboolean block_index_better(guint64 candidate, guint64 tip)
 }
 /* @end block-index-work */
 
+/* The full scan: the not-invalid entry with most work, the tip winning ties (GDBM's order is no
+ * order). It reads every key of the chain's file: only when the best record cannot be trusted. */
 typedef struct {
     guint8 best[BC_HASH_LEN];
     guint64 work;
@@ -97,7 +99,7 @@ static gboolean consider(const guint8 *key, gsize key_len, GBytes *value, gpoint
     return TRUE;
 }
 
-gboolean block_index_best(Blockchain *bc, guint8 out[BC_HASH_LEN], GError **error)
+static gboolean scan_best(Blockchain *bc, guint8 out[BC_HASH_LEN], GError **error)
 {
     BestContext ctx = {0};
     BlockIndexEntry tip;
@@ -114,3 +116,52 @@ gboolean block_index_best(Blockchain *bc, guint8 out[BC_HASH_LEN], GError **erro
     memcpy(out, ctx.best, BC_HASH_LEN);
     return TRUE;
 }
+
+gboolean block_index_set_best(Blockchain *bc, const guint8 hash[BC_HASH_LEN], GError **error)
+{
+    g_autoptr(GBytes) raw = g_bytes_new(hash, BC_HASH_LEN);
+    return bc_store_put(bc->store, BLOCK_INDEX_BEST_KEY, NULL, 0, raw, error);
+}
+
+/* @excerpt block-index-best */
+gboolean block_index_best(Blockchain *bc, guint8 out[BC_HASH_LEN], BlockIndexEntry *entry,
+                          GError **error)
+{
+    /* Two reads, the record and its entry, whatever the index holds. */
+    g_autoptr(GError) local = NULL;
+    g_autoptr(GBytes) raw = bc_store_get(bc->store, BLOCK_INDEX_BEST_KEY, NULL, 0, &local);
+    if (raw != NULL && g_bytes_get_size(raw) == BC_HASH_LEN) {
+        memcpy(out, g_bytes_get_data(raw, NULL), BC_HASH_LEN);
+        if (block_index_get(bc, out, entry, &local) && entry->status != BLOCK_INDEX_INVALID)
+            return TRUE;
+    }
+    /* No record, one naming a block without an entry (a crash between the two writes), or one
+     * whose branch was found invalid since: the full scan, once, and the record is right again. */
+    if (local != NULL && !g_error_matches(local, BC_ERROR, BC_ERROR_NOT_FOUND)) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
+    }
+    g_printerr("the record of the block with most work is %s: scanning the block index\n",
+               raw == NULL ? "missing" : "out of date");
+    return scan_best(bc, out, error) && block_index_get(bc, out, entry, error) &&
+           block_index_set_best(bc, out, error);
+}
+
+gboolean block_index_add(Blockchain *bc, const guint8 hash[BC_HASH_LEN],
+                         const BlockIndexEntry *entry, GError **error)
+{
+    /* The best record before the entry: a crash between the two leaves a record naming a block
+     * without an entry, which block_index_best sees; the other order would leave a block with
+     * more work than the tip that no record names, and nobody would look for it. */
+    guint8 best[BC_HASH_LEN];
+    BlockIndexEntry best_entry;
+    if (entry->status != BLOCK_INDEX_INVALID) {
+        if (!block_index_best(bc, best, &best_entry, error))
+            return FALSE;
+        if (block_index_better(entry->work, best_entry.work) &&
+            !block_index_set_best(bc, hash, error))
+            return FALSE;
+    }
+    return block_index_put(bc, hash, entry, error);
+}
+/* @end block-index-best */

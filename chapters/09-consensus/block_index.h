@@ -39,6 +39,19 @@ gboolean block_index_entry_for(Blockchain *bc, const Block *block, BlockIndexEnt
  * work, so that of two branches of equal work the one seen first stays. */
 gboolean block_index_better(guint64 candidate, guint64 tip);
 
-/* The not-invalid block with most work in the index, first stored winning ties (GDBM's order
- * is no order: ties go to the tip), in OUT. Reads every entry: at start-up only. */
-gboolean block_index_best(Blockchain *bc, guint8 out[BC_HASH_LEN], GError **error);
+/* Record 'w' in the chain's file: the hash of the not-invalid block with most work, first stored
+ * winning ties, written before the index entry of any block with more work (block_index_add),
+ * so that a restart finds the block to move to without reading the whole index. */
+#define BLOCK_INDEX_BEST_KEY 'w'
+
+/* Puts ENTRY as HASH's index entry, after naming HASH in the best record when it has more work
+ * than the block named there. */
+gboolean block_index_add(Blockchain *bc, const guint8 hash[BC_HASH_LEN],
+                         const BlockIndexEntry *entry, GError **error);
+gboolean block_index_set_best(Blockchain *bc, const guint8 hash[BC_HASH_LEN], GError **error);
+
+/* The not-invalid block with most work, in OUT, and its entry: from the best record, three reads;
+ * when the record is missing, names a block without an entry or an invalid one, from a scan of
+ * every key of the chain's file (the tip winning ties), which rewrites the record. */
+gboolean block_index_best(Blockchain *bc, guint8 out[BC_HASH_LEN], BlockIndexEntry *entry,
+                          GError **error);

@@ -125,9 +125,10 @@ static gboolean store_tip(Blockchain *bc, const Block *block, GError **error)
 #define BLOCKCHAIN_SYNC_BATCH 100
 
 /* Stores BLOCK as the new tip and applies it to the UTXO set, whose marker is written last: a
- * crash before it leaves a marker naming the old tip, and the next open rebuilds the set. The
- * block, its undo data and its index entry (valid now) go first, in that order, before the tip
- * moves: an index entry never names a block that is not stored, nor a tip one without undo. */
+ * crash before it leaves a marker naming the old tip, and the next open rolls the set forward
+ * with the undo data. The block, its undo data and its index entry (valid now) go first, in
+ * that order, before the tip moves: an index entry never names a block that is not stored, nor
+ * a tip one without undo. */
 static gboolean append_block(Blockchain *bc, const Block *block, GError **error)
 {
     UtxoSet utxo = {bc};
@@ -138,8 +139,8 @@ static gboolean append_block(Blockchain *bc, const Block *block, GError **error)
         !block_index_entry_for(bc, block, &entry, error))
         return FALSE;
     entry.status = BLOCK_INDEX_VALID;
-    if (!block_index_put(bc, block->hash, &entry, error) || !link_tip(bc, block, error) ||
-        !utxo_set_update(&utxo, block, error))
+    if (!block_index_add(bc, block->hash, &entry, error) || !link_tip(bc, block, error) ||
+        !utxo_set_update(&utxo, block, undo, error))
         return FALSE;
     return ++bc->unsynced < BLOCKCHAIN_SYNC_BATCH || blockchain_sync(bc, error);
 }
@@ -159,7 +160,7 @@ gboolean blockchain_disconnect_tip(Blockchain *bc, GError **error)
     if (parent == NULL)
         return FALSE;
     /* The tip record first, then the set, whose marker is written last, as on connect: a set a
-     * crash left half-changed has a marker that is not the tip's, and the next open rebuilds it.
+     * crash left half-changed has a marker that is not the tip's, and the next open rolls it.
      * The height and transaction index entries above the new tip are left: every reader checks
      * them against the tip, and connecting the next block overwrites them. */
     UtxoSet utxo = {bc};
@@ -203,8 +204,9 @@ Blockchain *blockchain_create(const gchar *path, const gchar *address, guint32 b
     guint count = 0;
     BlockIndexEntry entry = {0, block_index_block_work(bits), BLOCK_INDEX_VALID};
     if (!bc_store_put_format(bc->store, BLOCKCHAIN_FORMAT, error) ||
-        !block_index_put(bc, genesis->hash, &entry, error) || !store_tip(bc, genesis, error) || !bc_store_sync(bc->store, error) ||
-        !utxo_set_reindex(&utxo, &count, error))
+        !block_index_set_best(bc, genesis->hash, error) ||
+        !block_index_put(bc, genesis->hash, &entry, error) || !store_tip(bc, genesis, error) ||
+        !bc_store_sync(bc->store, error) || !utxo_set_reindex(&utxo, &count, error))
         return NULL;
     return g_steal_pointer(&bc);
 }

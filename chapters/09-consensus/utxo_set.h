@@ -29,9 +29,10 @@ GArray *utxo_record_decode(const guint8 txid[BC_HASH_LEN], GBytes *raw, GError *
  * chainstate_3000.db). */
 gchar *utxo_set_path_for(const gchar *blockchain_path);
 
-/* Opens BC's set, whose tip is read already. When its marker does not name the tip (a crash
- * between the two, or no file) it is rebuilt from the chain if WRITE is set, saying so on
- * stderr; a reader keeps it closed to use, and every function below then refuses with
+/* Opens BC's set, whose tip is read already. When it has no valid marker (no file, or damage) it
+ * is rebuilt from the chain if WRITE is set, saying so on stderr. When its marker names another
+ * block than the tip (a crash between the two), chain_state_recover rolls it to the tip. Until
+ * then, and for a reader always, every function below but utxo_set_roll refuses with
  * BC_ERROR_CORRUPT. */
 gboolean utxo_set_open(Blockchain *bc, const gchar *blockchain_path, gboolean write,
                        GError **error);
@@ -40,9 +41,10 @@ gboolean utxo_set_open(Blockchain *bc, const gchar *blockchain_path, gboolean wr
  * number of transactions with unspent outputs. */
 gboolean utxo_set_reindex(UtxoSet *set, guint *count, GError **error);
 
-/* Applies BLOCK, just added on top of the chain: removes the outputs its inputs spend and adds
- * the outputs of its transactions, then writes the marker. Does not sync. */
-gboolean utxo_set_update(UtxoSet *set, const Block *block, GError **error);
+/* Applies BLOCK, just added on top of the chain: removes the outputs its inputs spend (UNDO,
+ * from undo_collect) and adds the outputs of its transactions, then writes the marker. Does not
+ * sync. BC_ERROR_CORRUPT, with nothing written, when the set does not hold what UNDO says. */
+gboolean utxo_set_update(UtxoSet *set, const Block *block, GArray *undo, GError **error);
 
 /* The unspent outputs locked with PUBKEY_HASH, as an array of UnspentOutput. It reads every
  * record, and refuses a set whose records do not add up to its marker (BC_ERROR_CORRUPT). */
@@ -64,5 +66,16 @@ gboolean utxo_set_count_transactions(UtxoSet *set, guint *count, GError **error)
 
 /* Takes BLOCK, the block the set reflects, off it again: removes its transactions' outputs and
  * puts back the outputs they spent, UNDO (undo.h), then writes the marker naming its parent.
- * BC_ERROR_CORRUPT when the set or UNDO do not match BLOCK. Does not sync. */
+ * BC_ERROR_CORRUPT, with nothing written, when the set or UNDO do not match BLOCK. Does not
+ * sync. */
 gboolean utxo_set_disconnect(UtxoSet *set, const Block *block, GArray *undo, GError **error);
+
+/* The block the set's marker names, in OUT. */
+gboolean utxo_set_marker_block(Blockchain *bc, guint8 out[BC_HASH_LEN], GError **error);
+
+/* For recovery: moves a set that does not reflect the tip one block on (CONNECT: BLOCK's parent
+ * is the marker's block) or off (BLOCK is), as utxo_set_update and utxo_set_disconnect do. With
+ * REPLAY, the records may be anywhere between the two (a crash in the middle of a move) and end
+ * as the move leaves them. The set is usable again once its marker names the tip. */
+gboolean utxo_set_roll(UtxoSet *set, const Block *block, GArray *undo, gboolean connect,
+                       gboolean replay, GError **error);

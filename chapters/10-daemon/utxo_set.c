@@ -281,8 +281,12 @@ gboolean utxo_set_open(Blockchain *bc, const gchar *blockchain_path, gboolean wr
     bc->chainstate_stale = why;
     if (why == NULL || !write)
         return TRUE; /* a reader is refused when it reads the set (see usable) */
-    /* A crash between the tip and the marker, or a lost file: the chain is the truth, and the
-     * set is rebuilt from it before anything reads it. */
+    /* A crash between the tip and the marker: the set is rolled to the tip block by block with
+     * the undo data, by chain_state_recover, which knows the block index. */
+    if (bc->chainstate != NULL && local == NULL)
+        return TRUE;
+    /* A lost file, or one without a marker: the chain is the truth, and the set is rebuilt from
+     * it before anything reads it. */
     g_printerr("%s: rebuilding it from the chain\n", why);
     guint count = 0;
     if (!rebuild(bc, &count, error))
@@ -292,62 +296,212 @@ gboolean utxo_set_open(Blockchain *bc, const gchar *blockchain_path, gboolean wr
 }
 /* @end utxo-open */
 
-/* Removes output INDEX of transaction TXID from the set. */
-static gboolean spend_output(BcStore *store, UtxoMarker *marker, const guint8 txid[BC_HASH_LEN],
-                             gint32 index, GError **error)
+/* One record a block changes, as it is now (NOW, or NULL) and as it is without the block
+ * (WITHOUT) and with it (WITH). */
+typedef struct {
+    guint8 txid[BC_HASH_LEN];
+    GBytes *now;
+    GArray *without, *with;
+} RecordChange;
+
+static void record_change_free(RecordChange *c)
 {
-    g_autoptr(GBytes) raw = bc_store_get(store, UTXO_PREFIX, txid, BC_HASH_LEN, error);
-    if (raw == NULL)
-        return FALSE;
-    g_autoptr(GArray) outputs = utxo_record_decode(txid, raw, error);
-    if (outputs == NULL)
-        return FALSE;
-    g_autoptr(GArray) left = g_array_copy(outputs);
-    for (guint i = 0; i < left->len; i++) {
-        if (g_array_index(left, UnspentOutput, i).index == index) {
-            g_array_remove_index(left, i);
-            return put_outputs(store, marker, txid, raw, outputs, left, error);
-        }
-    }
-    g_set_error(error, BC_ERROR, BC_ERROR_NOT_FOUND, "output %d is not in the UTXO set", index);
-    return FALSE;
+    g_clear_pointer(&c->now, g_bytes_unref);
+    g_clear_pointer(&c->without, g_array_unref);
+    g_clear_pointer(&c->with, g_array_unref);
+    g_free(c);
 }
 
-/* @excerpt utxo-update */
-gboolean utxo_set_update(UtxoSet *set, const Block *block, GError **error)
+static void add_output(GArray *outputs, const UnspentOutput *u)
 {
-    if (!usable(set, error))
-        return FALSE;
-    BcStore *store = set->bc->chainstate;
-    UtxoMarker marker;
-    if (!marker_read(store, &marker, error))
-        return FALSE;
+    guint at = 0;
+    while (at < outputs->len && g_array_index(outputs, UnspentOutput, at).index < u->index)
+        at++;
+    if (at == outputs->len || g_array_index(outputs, UnspentOutput, at).index != u->index)
+        g_array_insert_val(outputs, at, *u);
+}
+
+static void remove_output(GArray *outputs, gint32 index)
+{
+    for (guint i = 0; i < outputs->len; i++)
+        if (g_array_index(outputs, UnspentOutput, i).index == index)
+            g_array_remove_index(outputs, i--);
+}
+
+/* The change of TXID's record, read on first use and kept in CHANGES (in order) and BY_ID. */
+static RecordChange *change_of(BcStore *store, GPtrArray *changes, GHashTable *by_id,
+                               const guint8 txid[BC_HASH_LEN], GError **error)
+{
+    g_autoptr(GBytes) key = g_bytes_new(txid, BC_HASH_LEN);
+    RecordChange *c = g_hash_table_lookup(by_id, key);
+    if (c != NULL)
+        return c;
+    g_autoptr(GError) local = NULL;
+    g_autoptr(GBytes) now = bc_store_get(store, UTXO_PREFIX, txid, BC_HASH_LEN, &local);
+    if (now == NULL && !g_error_matches(local, BC_ERROR, BC_ERROR_NOT_FOUND)) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return NULL;
+    }
+    g_autoptr(GArray) outputs = now != NULL ? utxo_record_decode(txid, now, error)
+                                            : g_array_new(FALSE, FALSE, sizeof(UnspentOutput));
+    if (outputs == NULL)
+        return NULL;
+    c = g_new0(RecordChange, 1);
+    memcpy(c->txid, txid, BC_HASH_LEN);
+    c->now = g_steal_pointer(&now);
+    c->without = g_array_copy(outputs);
+    c->with = g_array_copy(outputs);
+    g_ptr_array_add(changes, c);
+    g_hash_table_insert(by_id, g_steal_pointer(&key), c);
+    return c;
+}
+
+/* @excerpt utxo-block-changes */
+/* Every record BLOCK changes, with its value without the block and with it, worked out from the
+ * record as it is now, whether the block is applied to it or not:
+ *   - a transaction the block spends from (UNDO names the outputs): without the block, the record
+ *     holds those outputs too; with it, not;
+ *   - a transaction of the block: without it, no record (validation refuses an ID the set holds,
+ *     and a block spending its own outputs); with it, every output.
+ * UNDO must be BLOCK's: one entry per input, in order, naming the output the input names. */
+static GPtrArray *block_changes(BcStore *store, const Block *block, GArray *undo, GError **error)
+{
+    g_autoptr(GPtrArray) changes =
+        g_ptr_array_new_with_free_func((GDestroyNotify)record_change_free);
+    g_autoptr(GHashTable) by_id =
+        g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
+    guint next = 0;
     for (guint t = 0; t < block->transactions->len; t++) {
         const Transaction *tx = g_ptr_array_index(block->transactions, t);
-        if (!transaction_is_coinbase(tx)) {
-            for (guint i = 0; i < tx->vin->len; i++) {
-                const TxInput *in = g_ptr_array_index(tx->vin, i);
-                if (!spend_output(store, &marker, in->txid, in->vout, error))
-                    return FALSE;
+        for (guint i = 0; !transaction_is_coinbase(tx) && i < tx->vin->len; i++) {
+            const TxInput *in = g_ptr_array_index(tx->vin, i);
+            const UnspentOutput *u =
+                next < undo->len ? &g_array_index(undo, UnspentOutput, next) : NULL;
+            next++;
+            if (u == NULL || u->index != in->vout || memcmp(u->txid, in->txid, BC_HASH_LEN) != 0) {
+                g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT,
+                            "the undo data does not match the block's inputs");
+                return NULL;
             }
+            RecordChange *c = change_of(store, changes, by_id, u->txid, error);
+            if (c == NULL)
+                return NULL;
+            add_output(c->without, u);
+            remove_output(c->with, u->index);
         }
-        g_autoptr(GArray) outputs = g_array_new(FALSE, FALSE, sizeof(UnspentOutput));
+        RecordChange *c = change_of(store, changes, by_id, tx->id, error);
+        if (c == NULL)
+            return NULL;
+        g_array_set_size(c->without, 0);
+        g_array_set_size(c->with, 0);
         for (guint i = 0; i < tx->vout->len; i++) {
             const TxOutput *out = g_ptr_array_index(tx->vout, i);
             UnspentOutput u = {.index = (gint32)i, .value = out->value};
             memcpy(u.txid, tx->id, BC_HASH_LEN);
             memcpy(u.pubkey_hash, out->pubkey_hash, BC_RIPEMD160_LEN);
-            g_array_append_val(outputs, u);
+            g_array_append_val(c->with, u);
         }
-        if (!put_outputs(store, &marker, tx->id, NULL, NULL, outputs, error))
+    }
+    if (next != undo->len) {
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "the undo data is too long");
+        return NULL;
+    }
+    return g_steal_pointer(&changes);
+}
+/* @end utxo-block-changes */
+
+/* The record holding OUTPUTS (NULL for none). */
+static GBytes *record_of(const guint8 txid[BC_HASH_LEN], GArray *outputs)
+{
+    return outputs->len == 0 ? NULL : utxo_record_encode(txid, outputs);
+}
+
+/* @excerpt utxo-move */
+/* Moves the set across BLOCK: on (CONNECT) from its parent, or off back to it. Each record gets
+ * its final value, worked out from what it holds now (block_changes), so a move a crash cut in
+ * the middle, made again, writes what the first would have written, and the marker's sums
+ * (from the records before the block to those after) come out right: the roll at the next open
+ * relies on it. Only REPLAY accepts records that are not exactly as before the move (they may
+ * be half moved); otherwise that is damage, refused before anything is written. */
+static gboolean move(UtxoSet *set, const Block *block, GArray *undo, gboolean connect,
+                     gboolean replay, GError **error)
+{
+    BcStore *store = set->bc->chainstate;
+    UtxoMarker marker;
+    if (!marker_read(store, &marker, error))
+        return FALSE;
+    if (memcmp(marker.tip, connect ? block->prev_hash : block->hash, BC_HASH_LEN) != 0) {
+        g_autofree gchar *hex = bc_hex_encode(block->hash, BC_HASH_LEN);
+        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "the UTXO set is not where block %s %s", hex,
+                    connect ? "goes on" : "comes off");
+        return FALSE;
+    }
+    g_autoptr(GPtrArray) changes = block_changes(store, block, undo, error);
+    if (changes == NULL)
+        return FALSE;
+    for (guint i = 0; i < changes->len; i++) {
+        RecordChange *c = g_ptr_array_index(changes, i);
+        GArray *before = connect ? c->without : c->with;
+        g_autoptr(GBytes) old = record_of(c->txid, before);
+        if (!replay &&
+            (old == NULL ? c->now != NULL : c->now == NULL || !g_bytes_equal(old, c->now))) {
+            g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT,
+                        "the UTXO set does not hold what the block's undo data says");
+            return FALSE;
+        }
+        if (old != NULL)
+            fold_record(&marker, c->txid, old, before, -1);
+    }
+    for (guint i = 0; i < changes->len; i++) {
+        RecordChange *c = g_ptr_array_index(changes, i);
+        GArray *after = connect ? c->with : c->without;
+        g_autoptr(GBytes) raw = record_of(c->txid, after);
+        if (raw != NULL)
+            fold_record(&marker, c->txid, raw, after, +1);
+        if (!(raw != NULL ? bc_store_put(store, UTXO_PREFIX, c->txid, BC_HASH_LEN, raw, error)
+                          : bc_store_delete(store, UTXO_PREFIX, c->txid, BC_HASH_LEN, error)))
             return FALSE;
     }
     /* The marker last: a crash before it leaves the old marker, which no longer names the tip,
-     * and the next open rebuilds the set. (The caller syncs: blockchain_sync.) */
-    memcpy(marker.tip, block->hash, BC_HASH_LEN);
+     * and the next open rolls the set on from there. (The caller syncs: blockchain_sync.) */
+    memcpy(marker.tip, connect ? block->hash : block->prev_hash, BC_HASH_LEN);
     return marker_write(store, &marker, error);
 }
+/* @end utxo-move */
+
+/* @excerpt utxo-update */
+gboolean utxo_set_update(UtxoSet *set, const Block *block, GArray *undo, GError **error)
+{
+    return usable(set, error) && move(set, block, undo, TRUE, FALSE, error);
+}
+
+gboolean utxo_set_disconnect(UtxoSet *set, const Block *block, GArray *undo, GError **error)
+{
+    return usable(set, error) && move(set, block, undo, FALSE, FALSE, error);
+}
 /* @end utxo-update */
+
+gboolean utxo_set_marker_block(Blockchain *bc, guint8 out[BC_HASH_LEN], GError **error)
+{
+    UtxoMarker marker;
+    if (!marker_read(bc->chainstate, &marker, error))
+        return FALSE;
+    memcpy(out, marker.tip, BC_HASH_LEN);
+    return TRUE;
+}
+
+gboolean utxo_set_roll(UtxoSet *set, const Block *block, GArray *undo, gboolean connect,
+                       gboolean replay, GError **error)
+{
+    if (!move(set, block, undo, connect, replay, error))
+        return FALSE;
+    guint8 at[BC_HASH_LEN];
+    if (!utxo_set_marker_block(set->bc, at, error))
+        return FALSE;
+    if (memcmp(at, set->bc->tip, BC_HASH_LEN) == 0)
+        g_clear_pointer(&set->bc->chainstate_stale, g_free);
+    return TRUE;
+}
 
 /* @excerpt utxo-find-output */
 gboolean utxo_set_find_output(UtxoSet *set, const guint8 txid[BC_HASH_LEN], gint32 index,
@@ -506,75 +660,3 @@ gboolean utxo_set_count_transactions(UtxoSet *set, guint *count, GError **error)
     *count = ctx.sums.records;
     return TRUE;
 }
-
-/* @excerpt utxo-disconnect */
-/* Puts U back into its transaction's record, in index order. */
-static gboolean restore_output(BcStore *store, UtxoMarker *marker, const UnspentOutput *u,
-                               GError **error)
-{
-    g_autoptr(GError) local = NULL;
-    g_autoptr(GBytes) raw = bc_store_get(store, UTXO_PREFIX, u->txid, BC_HASH_LEN, &local);
-    if (raw == NULL && !g_error_matches(local, BC_ERROR, BC_ERROR_NOT_FOUND)) {
-        g_propagate_error(error, g_steal_pointer(&local));
-        return FALSE;
-    }
-    g_autoptr(GArray) outputs = raw != NULL ? utxo_record_decode(u->txid, raw, error) : NULL;
-    if (raw != NULL && outputs == NULL)
-        return FALSE;
-    g_autoptr(GArray) now =
-        outputs != NULL ? g_array_copy(outputs) : g_array_new(FALSE, FALSE, sizeof(UnspentOutput));
-    guint at = 0;
-    while (at < now->len && g_array_index(now, UnspentOutput, at).index < u->index)
-        at++;
-    if (at < now->len && g_array_index(now, UnspentOutput, at).index == u->index) {
-        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "undo data restores output %d twice",
-                    u->index);
-        return FALSE;
-    }
-    g_array_insert_val(now, at, *u);
-    return put_outputs(store, marker, u->txid, raw, outputs, now, error);
-}
-
-gboolean utxo_set_disconnect(UtxoSet *set, const Block *block, GArray *undo, GError **error)
-{
-    if (!usable(set, error))
-        return FALSE;
-    BcStore *store = set->bc->chainstate;
-    UtxoMarker marker;
-    if (!marker_read(store, &marker, error))
-        return FALSE;
-    if (memcmp(marker.tip, block->hash, BC_HASH_LEN) != 0) {
-        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT,
-                    "the UTXO set does not reflect the block to take off");
-        return FALSE;
-    }
-    /* Last transaction first, the exact reverse of utxo_set_update: its outputs leave (none was
-     * spent: the blocks after it are off already), the outputs its inputs spent come back. */
-    guint left = undo->len;
-    for (guint t = block->transactions->len; t-- > 0;) {
-        const Transaction *tx = g_ptr_array_index(block->transactions, t);
-        g_autoptr(GBytes) raw = bc_store_get(store, UTXO_PREFIX, tx->id, BC_HASH_LEN, error);
-        g_autoptr(GArray) outputs = raw != NULL ? utxo_record_decode(tx->id, raw, error) : NULL;
-        g_autoptr(GArray) none = g_array_new(FALSE, FALSE, sizeof(UnspentOutput));
-        if (outputs == NULL || !put_outputs(store, &marker, tx->id, raw, outputs, none, error))
-            return FALSE;
-        if (transaction_is_coinbase(tx))
-            continue;
-        if (tx->vin->len > left) {
-            g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "the undo data is too short");
-            return FALSE;
-        }
-        left -= tx->vin->len;
-        for (guint i = 0; i < tx->vin->len; i++)
-            if (!restore_output(store, &marker, &g_array_index(undo, UnspentOutput, left + i),
-                                error))
-                return FALSE;
-    }
-    if (left != 0) {
-        g_set_error(error, BC_ERROR, BC_ERROR_CORRUPT, "the undo data is too long");
-        return FALSE;
-    }
-    memcpy(marker.tip, block->prev_hash, BC_HASH_LEN);
-    return marker_write(store, &marker, error);
-}
-/* @end utxo-disconnect */

@@ -126,7 +126,7 @@ static void teardown(void)
 }
 
 /* The error of a refused check is CODE and its message contains REASON. */
-static void expect_error(gboolean ok, const GError *error, gint code, const gchar *reason)
+G_GNUC_UNUSED static void expect_error(gboolean ok, const GError *error, gint code, const gchar *reason)
 {
     CU_ASSERT_FALSE(ok);
     /* Not fatal: a fatal assertion would jump past the callers' cleanups. */
@@ -140,7 +140,7 @@ static void expect_error(gboolean ok, const GError *error, gint code, const gcha
 }
 
 /* Flips one bit of input 0's signature and gives TX its new ID: well-formed, but forged. */
-static void forge_signature(Transaction *tx)
+G_GNUC_UNUSED static void forge_signature(Transaction *tx)
 {
     TxInput *in = g_ptr_array_index(tx->vin, 0);
     gsize len = 0;
