@@ -43,6 +43,14 @@ static guint timeout_s(void)
     return CONTROL_TIMEOUT_S;
 }
 
+/* The 4-byte little-endian length in front of every frame. */
+static guint32 read_length(const guint8 bytes[4])
+{
+    guint32 le;
+    memcpy(&le, bytes, 4);
+    return GUINT32_FROM_LE(le);
+}
+
 static GBytes *frame(GBytes *payload)
 {
     gsize size = g_bytes_get_size(payload);
@@ -141,7 +149,7 @@ static void on_header(GObject *source, GAsyncResult *result, gpointer user_data)
         client_free(client);
         return;
     }
-    guint32 size = GUINT32_FROM_LE(*(guint32 *)client->header);
+    guint32 size = read_length(client->header);
     /* The bound on what one client makes the node hold: the body is read only when it fits. */
     if (size > CONTROL_MAX_REQUEST) {
         g_autofree gchar *why = g_strdup_printf(
@@ -299,7 +307,7 @@ gboolean control_call(GSocket *socket, const ControlRequest *request, ControlAns
                     (sent != NULL ? sent : local)->message);
         return FALSE;
     }
-    guint32 size = GUINT32_FROM_LE(*(guint32 *)header);
+    guint32 size = read_length(header);
     if (size > CONTROL_MAX_ANSWER) {
         g_set_error(error, BC_ERROR, BC_ERROR_TOO_LARGE,
                     "the node's answer of %u bytes is over the limit of %d", size,
