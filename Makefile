@@ -21,8 +21,8 @@ BUILD ?= build
 endif
 SUB = $(MAKE) --no-print-directory -f mk/chapter.mk BUILD=$(BUILD) SANITIZE=$(SANITIZE) TSAN=$(TSAN)
 
-.PHONY: all deps common check bench demo demo-p2p diff docs-check docs-update clean exercises exercise \
-        exercises-verify doc-commands $(CHAPTERS)
+.PHONY: all deps common check bench demo demo-p2p diff docs-check docs-update clean exercises \
+        exercise exercises-verify doc-commands $(CHAPTERS)
 
 all: $(CHAPTERS)
 

@@ -129,7 +129,8 @@ gboolean commands_getmempool(const NodeState *state, GString *out, GError **erro
     for (guint t = 0; t < txs->len; t++) {
         const Transaction *tx = g_ptr_array_index(txs, t);
         g_autofree gchar *id = bc_hex_encode(tx->id, BC_HASH_LEN);
-        g_string_append_printf(out, "%s: %u inputs, pays", id, tx->vin->len);
+        g_string_append_printf(out, "%s: %u input%s, pays", id, tx->vin->len,
+                               tx->vin->len == 1 ? "" : "s");
         for (guint i = 0; i < tx->vout->len; i++) {
             const TxOutput *o = g_ptr_array_index(tx->vout, i);
             g_autofree gchar *to = address_from_pubkey_hash(o->pubkey_hash);
@@ -165,9 +166,9 @@ gboolean commands_getinfo(const NodeState *state, GString *out, GError **error)
         g_autoptr(GPtrArray) ready = peers_ready(state->peers);
         peers = ready->len;
     }
-    g_string_append_printf(out, "height: %d\ntip: %s\npeers: %u\nmempool: %u transactions\n",
-                           state->bc->height, tip, peers,
-                           state->mempool != NULL ? mempool_count(state->mempool) : 0);
+    guint pooled = state->mempool != NULL ? mempool_count(state->mempool) : 0;
+    g_string_append_printf(out, "height: %d\ntip: %s\npeers: %u\nmempool: %u transaction%s\n",
+                           state->bc->height, tip, peers, pooled, pooled == 1 ? "" : "s");
     if (state->miner == NULL)
         g_string_append(out, "mining: off\n");
     else

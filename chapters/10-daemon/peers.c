@@ -7,7 +7,7 @@
 #include "bc_error.h"
 #include "log.h"
 
-/* Dialling gives up after this long. */
+/* Dialling gives up after this long (BC_CONNECT_TIMEOUT_S shortens it for tests). */
 #define CONNECT_TIMEOUT_S 5
 /* How often the outbound connections are topped up. */
 #define DIAL_INTERVAL_MS 500
@@ -33,6 +33,15 @@ struct Peers {
 static gint64 now_s(void)
 {
     return g_get_real_time() / G_USEC_PER_SEC;
+}
+
+static guint connect_timeout_s(void)
+{
+    const gchar *text = g_getenv("BC_CONNECT_TIMEOUT_S");
+    guint64 value = 0;
+    if (text != NULL && g_ascii_string_to_unsigned(text, 10, 1, 3600, &value, NULL))
+        return (guint)value;
+    return CONNECT_TIMEOUT_S;
 }
 
 static void on_opened(Peer *peer, gpointer user_data)
@@ -141,6 +150,11 @@ static void on_connected(GObject *source, GAsyncResult *result, gpointer user_da
             node_log("cannot reach %s: %s", d->address, error->message);
             addrman_failed(peers->man, d->address, now_s());
         } else {
+            /* GSocketClient leaves its timeout on the socket it connected, where it bounds every
+             * read: a peer quiet for CONNECT_TIMEOUT_S, as any peer is between two pings (30 s
+             * apart), would be dropped. From here the pings and the peer timeout (peer.c) tell
+             * a quiet peer from a gone one, as for an inbound peer. */
+            g_socket_set_timeout(g_socket_connection_get_socket(connection), 0);
             add_peer(peers, connection, FALSE, d->address);
         }
     }
@@ -307,7 +321,7 @@ Peers *peers_new(const gchar *listen, AddrMan *man, guint max_outbound, guint ma
     Peers *peers = g_new0(Peers, 1);
     peers->service = g_steal_pointer(&service);
     peers->client = g_socket_client_new();
-    g_socket_client_set_timeout(peers->client, CONNECT_TIMEOUT_S);
+    g_socket_client_set_timeout(peers->client, connect_timeout_s());
     peers->man = man;
     peers->listen = g_strdup(listen);
     peers->max_outbound = max_outbound;

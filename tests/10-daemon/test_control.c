@@ -3,7 +3,9 @@
  * with no node running; the socket file is mode 0600, removed when the node stops, and a stale one
  * left by a node that died is removed at start; a second node with the same NODE_ID does not take
  * it over. */
-#include "node_harness.h"
+#include "fake_peer.h"
+
+#include "bc_hex.h"
 
 #include <gio/gunixsocketaddress.h>
 #include <sys/stat.h>
@@ -207,6 +209,37 @@ static void test_send_refusals(void)
     CU_ASSERT_STRING_EQUAL(pool, "");
 }
 
+/* A send through the node is pooled and relayed as a peer's transaction would be: a peer hears of
+ * it in an inv, gets it with getdata, and its ID is the one getmempool prints. */
+static void test_send_relayed(void)
+{
+    make_chain();
+    start();
+    g_autoptr(FakePeer) peer = fake_connect("127.0.0.1", node_port);
+    fake_handshake(peer);
+    g_free(CLI("send", "-from", alice, "-to", bob, "-amount", "2"));
+    g_autofree gchar *pool = CLI("getmempool");
+    g_autoptr(Message) inv = NULL;
+    for (;;) {
+        g_clear_pointer(&inv, message_free);
+        inv = fake_expect(peer, MESSAGE_INV);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(inv);
+        if (inv->inv.kind == MESSAGE_KIND_TX)
+            break;
+    }
+    CU_ASSERT_EQUAL_FATAL(inv->inv.n_items, 1);
+    g_autofree gchar *id = bc_hex_encode(inv->inv.items, BC_HASH_LEN);
+    CU_ASSERT_TRUE(g_str_has_prefix(pool, id));
+    BC_ASSERT_CONTAINS(pool, bob);
+    g_autoptr(GBytes) getdata = message_encode_inv(MESSAGE_GETDATA, MESSAGE_KIND_TX,
+                                                   inv->inv.items, 1);
+    fake_send(peer, getdata);
+    g_autoptr(Message) tx = fake_expect(peer, MESSAGE_TX);
+    CU_ASSERT_PTR_NOT_NULL(tx);
+    g_autofree gchar *peers = CLI("peers");
+    BC_ASSERT_CONTAINS(peers, "peer 1 inbound from 127.0.0.1:");
+}
+
 void test_control_register(void)
 {
     static const BcTest tests[] = {
@@ -215,6 +248,7 @@ void test_control_register(void)
         {"a stale socket file is removed at start", test_stale_socket},
         {"a second node with the same NODE_ID does not take the socket", test_second_node},
         {"send -mine and -connect are refused while the node runs", test_send_refusals},
+        {"a send through the node is relayed to its peers", test_send_relayed},
         {NULL, NULL},
     };
     bc_test_add_suite("10/control: the control socket", setup, teardown, tests);

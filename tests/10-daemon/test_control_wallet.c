@@ -91,6 +91,10 @@ static void test_twenty_sends(void)
     g_autofree gchar *expected_b = both_lines(bob, 0, 19);
     CU_ASSERT_STRING_EQUAL(a, expected_a);
     CU_ASSERT_STRING_EQUAL(b, expected_b);
+    /* The miner waits for its 20th transaction: nothing to work on yet. */
+    g_autofree gchar *waiting = CLI("getinfo");
+    BC_ASSERT_CONTAINS(waiting, "mempool: 19 transactions\nmining: ");
+    BC_ASSERT_CONTAINS(waiting, " threads, waiting for transactions\n");
     g_autofree gchar *plain = CLI("getbalance", "-address", bob);
     g_autofree gchar *expected_plain = balance_line(bob, 0);
     CU_ASSERT_STRING_EQUAL(plain, expected_plain);
