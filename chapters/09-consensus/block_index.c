@@ -136,7 +136,10 @@ gboolean block_index_best(Blockchain *bc, guint8 out[BC_HASH_LEN], BlockIndexEnt
             return TRUE;
     }
     /* No record, one naming a block without an entry (a crash between the two writes), or one
-     * whose branch was found invalid since: the full scan, once, and the record is right again. */
+     * whose branch was found invalid since: the full scan, once, and the record is right again.
+     * A peer can cause it only with a branch that has more work than ours and breaks a rule: one
+     * scan of the index per such branch, each costing it the proof of work of the blocks that
+     * outweigh ours. */
     if (local != NULL && !g_error_matches(local, BC_ERROR, BC_ERROR_NOT_FOUND)) {
         g_propagate_error(error, g_steal_pointer(&local));
         return FALSE;

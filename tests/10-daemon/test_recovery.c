@@ -183,6 +183,30 @@ static void test_roll_without_undo_rebuilds(void)
     assert_set_is_reindex();
 }
 
+/* A normal move (not a roll) refuses a set that does not hold what the block and its undo data
+ * say, before it writes anything: here the output block 2 spent is back in the set already when
+ * block 2 is taken off. */
+static void test_move_refuses_mismatch(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Block) tip = blockchain_get_block(bc, bc->tip, &error);
+    ASSERT_OK(tip != NULL, error);
+    g_autoptr(GArray) undo = undo_read(bc, tip->hash, &error);
+    ASSERT_OK(undo != NULL, error);
+    CU_ASSERT_EQUAL_FATAL(undo->len, 1);
+    g_autoptr(GBytes) old_marker = marker();
+    UtxoSet set = {bc};
+    g_autoptr(GArray) back = g_array_copy(undo);
+    const UnspentOutput *u = &g_array_index(back, UnspentOutput, 0);
+    g_autoptr(GBytes) record = utxo_record_encode(u->txid, back);
+    gboolean put = bc_store_put(bc->chainstate, UTXO_PREFIX, u->txid, BC_HASH_LEN, record, &error);
+    ASSERT_OK(put, error);
+    CU_ASSERT_FALSE(utxo_set_disconnect(&set, tip, undo, &error));
+    CU_ASSERT_TRUE(g_error_matches(error, BC_ERROR, BC_ERROR_CORRUPT));
+    g_autoptr(GBytes) now = marker();
+    CU_ASSERT_TRUE(g_bytes_equal(old_marker, now));
+}
+
 /* ---- the bound on finding the block with most work ---- */
 
 static guint64 clean_open_reads(void)
@@ -379,6 +403,8 @@ void test_recovery_register(void)
          test_roll_back_and_forward},
         {"a block on the roll's path without undo data: the set is rebuilt, the log says why",
          test_roll_without_undo_rebuilds},
+        {"a move refuses a set that is not as the undo data says, writing nothing",
+         test_move_refuses_mismatch},
         {"an open reads the best record, not the whole index", test_recover_reads_bounded},
         {"a crash after any write of a connect, a reorganisation and their recovery",
          test_crash_sweep_connect_reorg_recovery},
