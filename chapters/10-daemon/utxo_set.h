@@ -32,8 +32,8 @@ gchar *utxo_set_path_for(const gchar *blockchain_path);
 /* Opens BC's set, whose tip is read already. When it has no valid marker (no file, or damage) it
  * is rebuilt from the chain if WRITE is set, saying so on stderr. When its marker names another
  * block than the tip (a crash between the two), chain_state_recover rolls it to the tip. Until
- * then, and for a reader always, every function below but utxo_set_roll refuses with
- * BC_ERROR_CORRUPT. */
+ * then, and for a reader always, every function below but utxo_set_reindex, utxo_set_marker_block
+ * and utxo_set_roll refuses with BC_ERROR_CORRUPT. */
 gboolean utxo_set_open(Blockchain *bc, const gchar *blockchain_path, gboolean write,
                        GError **error);
 
