@@ -15,9 +15,9 @@
  * The chains are chapter 9's copies of chapter 7's benchmark chains, made and cached as
  * bench_sync.c makes them (the same names under BUILD/bench/chains, so that one 'make bench'
  * makes each once): a chapter 9 node syncs the chain from a chapter 8 node. Chapter 10 stores
- * blocks as chapter 9 does and uses the same copies. Nodes on 127.0.0.140 and .141. The machine
- * is shared: every figure is noisy, read the ratios. Prints a table and writes
- * BUILD/bench/ch09_commands.tsv. */
+ * blocks as chapter 9 does and uses the same copies. Nodes on 127.0.0.140 and .141, on a port
+ * the kernel gives. The machine is shared: every figure is noisy, read the ratios. Prints a
+ * table and writes BUILD/bench/ch09_commands.tsv. */
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
@@ -41,7 +41,6 @@
 #define CHAIN_FORMAT 5 /* tests/07-network/bench_chain.c's: the same chains, the same cache */
 #define SMALL 100
 #define LARGE 10000
-#define PORT 18541
 #define DEADLINE_S 300.0
 #define ROUNDS 3      /* of each command */
 #define SYNC_ROUNDS 2 /* of each chapter's sync */
@@ -214,8 +213,14 @@ static gdouble sync_once(const gchar *source_program, const gchar *source_chain,
     g_autoptr(GError) error = NULL;
     g_autofree gchar *dir = g_dir_make_tmp("bc-cmd9-XXXXXX", &error);
     g_assert_no_error(error);
-    g_autofree gchar *source_at = g_strdup_printf("127.0.0.140:%d", PORT);
-    g_autofree gchar *fresh_at = g_strdup_printf("127.0.0.141:%d", PORT);
+    /* A port the kernel says is free on every address: another worktree's bench, on the same
+     * machine, may be using a fixed one. */
+    g_autoptr(GSocketListener) probe = g_socket_listener_new();
+    guint16 port = g_socket_listener_add_any_inet_port(probe, NULL, &error);
+    g_assert_no_error(error);
+    g_socket_listener_close(probe);
+    g_autofree gchar *source_at = g_strdup_printf("127.0.0.140:%u", port);
+    g_autofree gchar *fresh_at = g_strdup_printf("127.0.0.141:%u", port);
     place_chain(source_chain, dir, "140");
     place_chain(fresh_chain, dir, "141");
     /* Told of itself only: it dials nobody (no default central node on port 3000). */
