@@ -11,9 +11,10 @@
  * itself: its genesis-only file is chapter 8's with the format record and the genesis index entry
  * chapter 9's blockchain_create writes, and a chapter 9 node fills it by syncing from a chapter 8
  * node (the protocol is the same). Chapter 10 stores blocks as chapter 9 does and uses those
- * copies. Each chapter's fresh node syncs from a node of its own chapter, twice, alternating
+ * copies. Each chapter's fresh node syncs from a node of its own chapter, three times, alternating
  * chapters so that a busy moment of the shared machine does not hit one alone; the better run
- * counts. Prints a table and writes BUILD/bench/ch09_sync.tsv. Nodes on 127.0.0.130 and .131.
+ * counts. Prints a table and writes BUILD/bench/ch09_sync.tsv (blocks/s by chain length, one
+ * column per chapter). Nodes on 127.0.0.130 and .131.
  * Then issue 8's whole-process times of getbalance, send -mine, printchain and reindexutxo at 100
  * and at 10,000 blocks for the three chapters, each on its own copy of the same chain, best of
  * three: BUILD/bench/ch09_cli.tsv. */
@@ -427,9 +428,16 @@ int main(int argc, char **argv)
                         ch->rss_kib = rss;
                 }
             }
-    g_autoptr(GString) tsv =
-        g_string_new("chapter\tblocks_per_s_1000\tblocks_per_s_10000\tx_chapter_8_at_10000\t"
-                     "per_block_10000_over_1000\tpeak_rss_kib\n");
+    /* The table by chain length, one column of blocks/s per chapter: tools/plot.sh draws it. */
+    g_autoptr(GString) tsv = g_string_new("blocks");
+    for (guint c = 0; c < n_chapters; c++)
+        g_string_append_printf(tsv, "\t%s blocks/s", chapters[c].name);
+    for (guint h = 0; h < G_N_ELEMENTS(heights); h++) {
+        g_string_append_printf(tsv, "\n%d", heights[h]);
+        for (guint c = 0; c < n_chapters; c++)
+            g_string_append_printf(tsv, "\t%.1f", chapters[c].rate[h]);
+    }
+    g_string_append_c(tsv, '\n');
     g_print("  %-12s %14s %15s %16s %18s %14s\n", "", "1,000 blocks/s", "10,000 blocks/s",
             "x chapter 8", "per block 10k/1k", "peak RSS MiB");
     gdouble ref = chapters[0].rate[1];
@@ -439,8 +447,6 @@ int main(int argc, char **argv)
         gdouble growth = ch->rate[1] > 0 ? ch->rate[0] / ch->rate[1] : 0;
         g_print("  %-12s %14.0f %15.0f %16.2f %18.2f %14.1f\n", ch->name, ch->rate[0], ch->rate[1],
                 ratio, growth, ch->rss_kib / 1024.0);
-        g_string_append_printf(tsv, "%s\t%.1f\t%.1f\t%.3f\t%.3f\t%" G_GINT64_FORMAT "\n", ch->name,
-                               ch->rate[0], ch->rate[1], ratio, growth, ch->rss_kib);
     }
     g_print("  (goals: chapter 9 within 10%% of chapter 8, x >= 0.90; per-block time at 10,000 "
             "over 1,000 <= 1.3; 0 blocks/s: it did not get there in %.0f s)\n",
