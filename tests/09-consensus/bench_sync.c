@@ -306,7 +306,8 @@ static void cli_times(const gchar *program, const gchar *chain, gdouble out[N_CO
 /* ---- chapter 9's copies of the chains ---- */
 
 /* Chapter 8's genesis-only files as chapter 9 would have made them: the same records plus the
- * format record of chapter 9 and the genesis index entry (what blockchain_create adds). */
+ * format record of chapter 9, the best record and the genesis index entry (what
+ * blockchain_create adds). */
 static void convert_genesis(const gchar *from_dir, const gchar *to_dir)
 {
     g_mkdir_with_parents(to_dir, 0700);
@@ -324,6 +325,7 @@ static void convert_genesis(const gchar *from_dir, const gchar *to_dir)
     BlockIndexEntry entry = {0, block_index_block_work(BENCH_BITS), BLOCK_INDEX_VALID};
     if (tip == NULL || g_bytes_get_size(tip) != BLOCKCHAIN_TIP_LEN ||
         !bc_store_put_format(shell.store, BLOCKCHAIN_FORMAT, &error) ||
+        !block_index_set_best(&shell, g_bytes_get_data(tip, NULL), &error) ||
         !block_index_put(&shell, g_bytes_get_data(tip, NULL), &entry, &error) ||
         !bc_store_sync(shell.store, &error))
         g_error("cannot convert %s: %s", db, error != NULL ? error->message : "no tip");
