@@ -223,8 +223,7 @@ static gint64 round_once(gint64 kill_after_us, gchar **log_out)
         CU_ASSERT_EQUAL(stop_node(a), 0);
     } else {
         g_usleep((gulong)kill_after_us);
-        g_subprocess_force_exit(a->proc); /* SIGKILL */
-        g_subprocess_wait(a->proc, NULL, NULL);
+        node_kill(a);
         took = g_get_monotonic_time() - start;
     }
     stop_node(b);

@@ -119,17 +119,17 @@ static void teardown(void)
 
 /* ---- what the node holds ---- */
 
-static const gchar *node_pid(void)
+/* The running node's process id. */
+static GPid node_pid(void)
 {
-    const gchar *pid = g_subprocess_get_identifier(node->proc);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(pid);
-    return pid;
+    CU_ASSERT_FALSE_FATAL(node_exited(node));
+    return node->pid;
 }
 
 /* The node's open file descriptors: the entries of /proc/PID/fd. */
 static guint node_fds(void)
 {
-    g_autofree gchar *path = g_strdup_printf("/proc/%s/fd", node_pid());
+    g_autofree gchar *path = g_strdup_printf("/proc/%d/fd", node_pid());
     g_autoptr(GDir) fds = g_dir_open(path, 0, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(fds);
     guint n = 0;
@@ -141,7 +141,7 @@ static guint node_fds(void)
 /* The node's resident memory in KiB: VmRSS in /proc/PID/status. */
 static guint64 node_rss_kib(void)
 {
-    g_autofree gchar *path = g_strdup_printf("/proc/%s/status", node_pid());
+    g_autofree gchar *path = g_strdup_printf("/proc/%d/status", node_pid());
     g_autofree gchar *status = bc_test_read_file(path, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(status);
     const gchar *line = strstr(status, "VmRSS:");
@@ -321,7 +321,7 @@ static void test_concurrent_peers(void)
 {
     Load load = {0};
     load_begin(&load, "200 peers at once, the node busy");
-    gint pid = atoi(node_pid());
+    gint pid = node_pid();
     CU_ASSERT_EQUAL_FATAL(kill(pid, SIGSTOP), 0);
     GSocket *sockets[200] = {NULL};
     guint established = 0;

@@ -5,9 +5,12 @@
  * test file that needs nodes includes this header and gets its own static copy.
  *
  * Nothing here measures time: a deadline only turns a hang into a failure. Waiting polls the
- * log file and the process, and pumps no main loop (GSubprocess reaps its children in GLib's
- * worker thread). */
+ * log file and the process (waitpid with WNOHANG), and pumps no main loop. The nodes are spawned
+ * with g_spawn and reaped here, not by GSubprocess: GSubprocess reaps on GLib's worker thread,
+ * whose locks ThreadSanitizer cannot see (GLib is not instrumented), so every test starting a
+ * node got race reports on memory that thread and the test merely reused (TSAN=1). */
 #pragma once
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <signal.h>
 #include <string.h>
@@ -27,7 +30,9 @@
 extern const char *const bc_test_binary;
 
 typedef struct {
-    GSubprocess *proc;
+    GPid pid;
+    gboolean reaped;  /* waited for: PID may now be another process's, never signal it */
+    gint wait_status; /* from waitpid, once reaped */
     guint16 port;
     gchar *log_path; /* the node's stdout and stderr */
 } Node;
@@ -131,15 +136,14 @@ G_GNUC_UNUSED static Node *start_nodev(const gchar *dir, guint16 port, guint16 c
         node->log_path = g_build_filename(dir, name, NULL);
     }
 
-    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
-        G_SUBPROCESS_FLAGS_STDIN_INHERIT | G_SUBPROCESS_FLAGS_STDERR_MERGE);
-    g_subprocess_launcher_set_cwd(launcher, dir);
-    g_subprocess_launcher_set_stdout_file_path(launcher, node->log_path);
     g_auto(GStrv) env = node_env(port, central_port);
+    g_auto(GStrv) envp = g_get_environ();
     for (guint i = 0; env[i] != NULL; i++) {
         g_auto(GStrv) kv = g_strsplit(env[i], "=", 2);
-        g_subprocess_launcher_setenv(launcher, kv[0], kv[1], TRUE);
+        envp = g_environ_setenv(envp, kv[0], kv[1], TRUE);
     }
+    gint log_fd = open(node->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    g_assert(log_fd >= 0);
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
     g_ptr_array_add(argv, "startnode");
     for (guint i = 0; args != NULL && args[i] != NULL; i++)
@@ -147,9 +151,13 @@ G_GNUC_UNUSED static Node *start_nodev(const gchar *dir, guint16 port, guint16 c
     g_ptr_array_add(argv, NULL);
     g_autoptr(GPtrArray) full = node_argv((const gchar *const *)argv->pdata);
     g_autoptr(GError) error = NULL;
-    node->proc =
-        g_subprocess_launcher_spawnv(launcher, (const gchar *const *)full->pdata, &error);
+    /* Standard output and error both into the log; standard input inherited. */
+    g_spawn_async_with_pipes_and_fds(
+        dir, (const gchar *const *)full->pdata, (const gchar *const *)envp,
+        G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN, NULL,
+        NULL, -1, log_fd, log_fd, NULL, NULL, 0, &node->pid, NULL, NULL, NULL, &error);
     g_assert_no_error(error);
+    close(log_fd);
     return node;
 }
 
@@ -164,7 +172,9 @@ G_GNUC_UNUSED static Node *start_node(const gchar *dir, guint16 port, guint16 ce
 /* Whether the node's process has ended (and been reaped). */
 static gboolean node_exited(Node *node)
 {
-    return g_subprocess_get_identifier(node->proc) == NULL;
+    if (!node->reaped && waitpid(node->pid, &node->wait_status, WNOHANG) == node->pid)
+        node->reaped = TRUE;
+    return node->reaped;
 }
 
 /* The node's log so far ("" when it is still empty). */
@@ -244,15 +254,23 @@ static gboolean node_wait_exit(Node *node, gdouble deadline_s)
             return FALSE;
         g_usleep(10 * 1000);
     }
-    return g_subprocess_wait(node->proc, NULL, NULL);
+    return TRUE;
 }
 
 /* The exit status of an ended node, or -1 when a signal ended it. */
 static gint node_status(Node *node)
 {
-    if (!g_subprocess_get_if_exited(node->proc))
-        return -1;
-    return g_subprocess_get_exit_status(node->proc);
+    return WIFEXITED(node->wait_status) ? WEXITSTATUS(node->wait_status) : -1;
+}
+
+/* SIGKILL (a crash, as far as the node can tell), and waits for it to end. */
+G_GNUC_UNUSED static void node_kill(Node *node)
+{
+    if (node->reaped)
+        return;
+    kill(node->pid, SIGKILL);
+    g_assert(waitpid(node->pid, &node->wait_status, 0) == node->pid);
+    node->reaped = TRUE;
 }
 
 /* Waits for a node that should end by itself (bad arguments, busy port ...): its exit status
@@ -262,8 +280,7 @@ G_GNUC_UNUSED static gint wait_node(Node *node, gdouble deadline_s)
     if (!node_wait_exit(node, deadline_s)) {
         g_printerr("\n  node %u still runs, killing it", node->port);
         node_print_log(node);
-        g_subprocess_force_exit(node->proc);
-        g_subprocess_wait(node->proc, NULL, NULL);
+        node_kill(node);
         return -2;
     }
     return node_status(node);
@@ -271,12 +288,18 @@ G_GNUC_UNUSED static gint wait_node(Node *node, gdouble deadline_s)
 
 /* Stops the node with SIGTERM and waits for it: its exit status, or -1 when a signal ended it,
  * or -2 when it ignored SIGTERM until the deadline (then it is killed). A node that already
- * exited is not signalled again. */
+ * exited is not signalled again. Any status but 0 prints the log, where a sanitizer's report
+ * or the node's last lines say why. */
 G_GNUC_UNUSED static gint stop_node(Node *node)
 {
     if (!node_exited(node))
-        g_subprocess_send_signal(node->proc, SIGTERM);
-    return wait_node(node, NODE_HARNESS_DEADLINE_S);
+        kill(node->pid, SIGTERM);
+    gint status = wait_node(node, NODE_HARNESS_DEADLINE_S);
+    if (status != 0) {
+        g_printerr("\n  node %u: exit status %d after SIGTERM", node->port, status);
+        node_print_log(node);
+    }
+    return status;
 }
 
 /* Frees the node, stopping it first when it still runs (for teardown after a failure). */
@@ -286,7 +309,7 @@ G_GNUC_UNUSED static void node_free(Node *node)
         return;
     if (!node_exited(node))
         stop_node(node);
-    g_object_unref(node->proc);
+    g_spawn_close_pid(node->pid);
     g_free(node->log_path);
     g_free(node);
 }

@@ -165,8 +165,7 @@ static void test_stale_socket(void)
     g_autofree gchar *again = CLI("getinfo");
     CU_ASSERT_STRING_EQUAL(again, info);
     /* SIGKILL leaves the file; the next start removes it. */
-    g_subprocess_force_exit(node->proc);
-    node_wait_exit(node, NODE_HARNESS_DEADLINE_S);
+    node_kill(node);
     CU_ASSERT_TRUE(g_file_test(path, G_FILE_TEST_EXISTS));
     g_clear_pointer(&node, node_free);
     start();
