@@ -34,6 +34,8 @@ BC_LDFLAGS += $(SAN)
 # GLib's slice allocator hides its allocations from LeakSanitizer: use plain malloc.
 export G_SLICE := always-malloc
 export G_DEBUG := gc-friendly
+# One leak inside GIO itself, explained in the file; every process the tests start inherits it.
+export LSAN_OPTIONS := suppressions=$(abspath tests/lsan.supp)
 endif
 # TSAN=1: ThreadSanitizer, for chapter 10's mining threads (not together with SANITIZE=1).
 ifeq ($(TSAN),1)
