@@ -14,10 +14,8 @@
  * copies. Each chapter's fresh node syncs from a node of its own chapter, three times, alternating
  * chapters so that a busy moment of the shared machine does not hit one alone; the better run
  * counts. Prints a table and writes BUILD/bench/ch09_sync.tsv (blocks/s by chain length, one
- * column per chapter). Nodes on 127.0.0.130 and .131.
- * Then issue 8's whole-process times of getbalance, send -mine, printchain and reindexutxo at 100
- * and at 10,000 blocks for the three chapters, each on its own copy of the same chain, best of
- * three: BUILD/bench/ch09_cli.tsv. */
+ * column per chapter). Nodes on 127.0.0.130 and .131. The rest of issue 8's table for chapters
+ * 9 and 10 (signature checks, the commands' times) is bench_commands.c's. */
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
@@ -239,70 +237,6 @@ static gdouble sync_once(const gchar *source_program, const gchar *source_chain,
     return done ? height / seconds : 0;
 }
 
-/* ---- whole-process times of the commands (issue 8), as chapter 8's bench_sync.c takes them ----
- */
-
-/* Runs PROGRAM ARGS in DIR as node BENCH_NODE; its wall time in seconds, its output in *OUT when
- * OUT is set. */
-static gdouble run_command(const gchar *program, const gchar *dir, const gchar *const *args,
-                           gchar **out)
-{
-    g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    g_ptr_array_add(argv, (gpointer)program);
-    for (guint i = 0; args[i] != NULL; i++)
-        g_ptr_array_add(argv, (gpointer)args[i]);
-    g_ptr_array_add(argv, NULL);
-    g_auto(GStrv) envp = g_get_environ();
-    envp = g_environ_setenv(envp, "NODE_ID", BENCH_NODE, TRUE);
-    envp = g_environ_setenv(envp, "BC_TARGET_BITS", G_STRINGIFY(BENCH_BITS), TRUE);
-    gint status = 0;
-    g_autoptr(GError) error = NULL;
-    g_autofree gchar *err = NULL;
-    gdouble start = now();
-    if (!g_spawn_sync(dir, (gchar **)argv->pdata, envp,
-                      out != NULL ? 0 : G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, out, &err, &status,
-                      &error) ||
-        !g_spawn_check_wait_status(status, &error))
-        g_error("%s %s: %s %s", program, args[0], error->message, err != NULL ? err : "");
-    return now() - start;
-}
-
-/* The best of three runs (the machine is shared: one run may wait for a core). */
-static gdouble best_of_three(const gchar *program, const gchar *dir, const gchar *const *args)
-{
-    gdouble best = G_MAXDOUBLE;
-    for (guint i = 0; i < 3; i++)
-        best = MIN(best, run_command(program, dir, args, NULL));
-    return best;
-}
-
-#define N_COMMANDS 4
-static const gchar *const COMMANDS[N_COMMANDS] = {"getbalance", "send -mine", "printchain",
-                                                  "reindexutxo"};
-
-/* Those four commands of PROGRAM on a copy of the chain in CHAIN, in seconds, into OUT. */
-static void cli_times(const gchar *program, const gchar *chain, gdouble out[N_COMMANDS])
-{
-    g_autoptr(GError) error = NULL;
-    g_autofree gchar *dir = g_dir_make_tmp("bc-cli9-XXXXXX", &error);
-    g_assert_no_error(error);
-    place_chain(chain, dir, BENCH_NODE);
-    g_autofree gchar *listed = NULL;
-    run_command(program, dir, (const gchar *const[]){"listaddresses", NULL}, &listed);
-    g_auto(GStrv) lines = g_strsplit(listed, "\n", 2);
-    const gchar *a = lines[0];
-    out[0] = best_of_three(program, dir, (const gchar *const[]){"getbalance", "-address", a, NULL});
-    /* Each send adds a block: three in a row differ by a block, nothing to a chain of 100+. */
-    out[1] = best_of_three(
-        program, dir,
-        (const gchar *const[]){"send", "-from", a, "-to", a, "-amount", "1", "-mine", NULL});
-    out[2] = best_of_three(program, dir, (const gchar *const[]){"printchain", NULL});
-    out[3] = best_of_three(program, dir, (const gchar *const[]){"reindexutxo", NULL});
-    g_autofree gchar *rm = g_strdup_printf("rm -rf '%s'", dir);
-    if (system(rm) != 0)
-        g_printerr("could not remove %s\n", dir);
-}
-
 /* ---- chapter 9's copies of the chains ---- */
 
 /* Chapter 8's genesis-only files as chapter 9 would have made them: the same records plus the
@@ -380,7 +314,6 @@ int main(int argc, char **argv)
          0},
     };
     const gint32 heights[] = {1000, 10000};
-    const gint32 cli_heights[] = {100, 10000};
     guint n_chapters = G_N_ELEMENTS(chapters);
     for (guint c = 0; c < 2; c++)
         if (!g_file_test(chapters[c].program, G_FILE_TEST_IS_EXECUTABLE)) {
@@ -459,46 +392,6 @@ int main(int argc, char **argv)
         g_error("%s", error->message);
     g_print("  (written to %s)\n", path);
 
-    /* The commands, each chapter on its own copy of the same chain. */
-    gdouble times[3][2][N_COMMANDS] = {{{0}}};
-    for (guint c = 0; c < n_chapters; c++)
-        for (guint h = 0; h < G_N_ELEMENTS(cli_heights); h++) {
-            g_autofree gchar *chain = chain_dir(chapters[c].prefix, cli_heights[h]);
-            cli_times(chapters[c].program, chain, times[c][h]);
-        }
-    g_print("whole-process time of each command in ms, best of three (goals: getbalance and send "
-            "-mine at 10,000 within 1.5x of 100, getbalance < 10 ms; the others linear)\n");
-    g_print("  %-28s %12s %12s %12s\n", "", chapters[0].name, chapters[1].name,
-            n_chapters > 2 ? chapters[2].name : "");
-    g_autoptr(GString) cli_tsv = g_string_new("command\tblocks\tchapter_8_ms\tchapter_9_ms\t"
-                                              "chapter_10_ms\n");
-    for (guint k = 0; k < N_COMMANDS; k++) {
-        for (guint h = 0; h <= G_N_ELEMENTS(cli_heights); h++) {
-            gboolean ratio = h == G_N_ELEMENTS(cli_heights);
-            g_autofree gchar *what = ratio
-                                         ? g_strdup_printf("%s, 10,000 over 100", COMMANDS[k])
-                                         : g_strdup_printf("%s at %d", COMMANDS[k], cli_heights[h]);
-            g_print("  %-28s", what);
-            if (!ratio)
-                g_string_append_printf(cli_tsv, "%s\t%d", COMMANDS[k], cli_heights[h]);
-            for (guint c = 0; c < 3; c++) {
-                gdouble v = c >= n_chapters ? 0
-                            : ratio         ? times[c][1][k] / times[c][0][k]
-                                            : times[c][h][k] * 1000;
-                if (c < n_chapters)
-                    g_print(" %12.*f", ratio ? 2 : 1, v);
-                if (!ratio)
-                    g_string_append_printf(cli_tsv, "\t%.2f", v);
-            }
-            g_print("\n");
-            if (!ratio)
-                g_string_append_c(cli_tsv, '\n');
-        }
-    }
-    g_autofree gchar *cli_path = g_build_filename(bench_dir, "ch09_cli.tsv", NULL);
-    if (!g_file_set_contents(cli_path, cli_tsv->str, (gssize)cli_tsv->len, &error))
-        g_error("%s", error->message);
-    g_print("  (written to %s)\n", cli_path);
     for (guint c = 0; c < n_chapters; c++)
         g_free(chapters[c].program);
     g_ptr_array_unref(running);
