@@ -80,6 +80,13 @@ Block *block_new_genesis(Transaction *coinbase, guint32 bits)
     return block_new(transactions, no_parent, 0, bits);
 }
 
+Block *block_copy(const Block *block)
+{
+    Block *copy = g_memdup2(block, sizeof *block);
+    copy->transactions = g_ptr_array_ref(block->transactions);
+    return copy;
+}
+
 void block_free(Block *block)
 {
     if (block == NULL)

@@ -163,8 +163,7 @@ gboolean chain_state_accept_block(Blockchain *bc, const Block *block, ChainChang
     if (memcmp(block->prev_hash, bc->tip, BC_HASH_LEN) == 0) {
         if (!validation_check_connect(bc, block, error) || !blockchain_add_block(bc, block, error))
             return FALSE;
-        g_autoptr(GBytes) raw = block_serialize(block);
-        g_ptr_array_add(change->connected, block_deserialize(raw, NULL));
+        g_ptr_array_add(change->connected, block_copy(block));
         return TRUE;
     }
     /* Elsewhere: stored with its index entry (block first: an entry never names a missing
