@@ -221,8 +221,13 @@ BcStore *bc_store_open(const gchar *path, BcStoreMode mode, GError **error)
                 : mode == BC_STORE_WRITE ? GDBM_WRITER
                                          : GDBM_NEWDB;
     /* XVERIFY checks the file's structure on open; CLOEXEC keeps it out of child processes;
-     * CLOERROR closes FD when GDBM refuses it. */
-    flags |= GDBM_CLOEXEC | GDBM_XVERIFY | GDBM_CLOERROR;
+     * CLOERROR closes FD when GDBM refuses it. NOMMAP: GDBM reads and writes with pread and
+     * pwrite instead of through a shared memory map of the file. A store through a map marks
+     * the whole page-cache folio it touches dirty, and Linux 6.x caches a large file in folios
+     * of up to 2 MiB: one send -mine at 10,000 blocks, a few records changed, wrote 9.5 MiB of
+     * its 14 MiB file at the sync (and took longer the larger the file). A pwrite marks only
+     * the 4 KiB blocks it changes: 80 KiB. */
+    flags |= GDBM_CLOEXEC | GDBM_XVERIFY | GDBM_CLOERROR | GDBM_NOMMAP;
     errno = 0;
     GDBM_FILE dbf = gdbm_fd_open(fd, path, 0, flags, NULL);
     if (dbf == NULL) {
