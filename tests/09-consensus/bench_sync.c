@@ -35,8 +35,9 @@
 #define PORT 18539
 #define DEADLINE_S 300.0
 /* Of each sync, chapters alternating: on the shared machine one run can lose a fifth of its rate.
- * On the same code, four runs of five rounds gave chapter 9 best-rate ratios from 0.87 to 0.99
- * and paired medians from 0.91 to 0.94, with single rounds from 0.75 to 1.02: seven rounds. */
+ * On the same code, six runs of five rounds gave chapter 9 best-rate ratios from 0.87 to 0.99
+ * and (the four that computed it) paired medians from 0.91 to 0.94, with single rounds from 0.75
+ * to 1.02: seven rounds. */
 #define ROUNDS 7
 
 static const gchar *const FILES[] = {"blockchain_" BENCH_NODE ".db", "chainstate_" BENCH_NODE ".db",
